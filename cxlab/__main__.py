@@ -1,0 +1,5 @@
+import sys
+
+from cxlab.cli import main
+
+sys.exit(main())
