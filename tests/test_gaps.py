@@ -1,0 +1,497 @@
+"""Tests of cxlab.gaps: expectation/internal gaps, targets, benchmark, priorities, SWOT, action plan, CLI."""
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlab.exceptions import DataLoadError, ParameterError, SchemaError
+from cxlab.gaps import (
+    action_plan,
+    adjust_pvalues,
+    analyse_gaps,
+    build_swot,
+    collect_gaps,
+    competitor_benchmark,
+    current_vs_target,
+    expectation_gaps,
+    export_table,
+    internal_vs_customer,
+    load_actions,
+    load_effort,
+    load_targets,
+    prioritise_gaps,
+    theme_pain_points,
+    touchpoint_vs_target,
+)
+from cxlab.journey import add_emotion
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="session")
+def demo():
+    from cxlab.datasets import ensure_demo_data, load_demo, load_demo_truth
+
+    tables = load_demo()
+    truth = load_demo_truth()
+    return {"tables": tables, "truth": truth, "folder": ensure_demo_data()}
+
+
+def _truth_themes(demo):
+    # planted themes with each mention's polarity as its sentiment (what a ThemeMiner provides)
+    th = demo["truth"]["feedback_themes"]
+    return th.assign(sentiment=th["polarity"].map({"neg": -0.6, "pos": 0.6}))[["feedback_id", "theme", "sentiment"]]
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo):
+    tables = dict(demo["tables"])
+    # the planted per-comment sentiment stands in for a text scorer: these tests check the gap
+    # logic, not sentiment scoring
+    meta = demo["truth"]["feedback_meta"].set_index("feedback_id")["sentiment"]
+    fb = tables["feedback"]
+    tables["feedback"] = add_emotion(fb.assign(sentiment=fb["feedback_id"].map(meta)), score_text=False)
+    folder = demo["folder"]
+    return analyse_gaps(tables, themes=_truth_themes(demo),
+                        targets=folder / "targets.yaml", effort=folder / "effort.yaml",
+                        actions=folder / "actions.yaml", praise_themes=["style_design"], top=10)
+
+
+def _null_survey(rng, *, n_sims, n_resp, touchpoints, gap=0.0):
+    """Surveys where perception and expectation share a respondent baseline and differ by ``gap``."""
+    sim = np.repeat(np.arange(n_sims), n_resp * len(touchpoints))
+    resp = np.tile(np.repeat(np.arange(n_resp), len(touchpoints)), n_sims)
+    tp = np.tile(touchpoints, n_sims * n_resp)
+    base = rng.normal(5, 0.8, sim.size)
+    exp_ = np.clip(np.round(base + rng.normal(0, 1, sim.size)), 1, 7)
+    per = np.clip(np.round(base + gap + rng.normal(0, 1, sim.size)), 1, 7)
+    return pd.DataFrame({"sim": sim, "response_id": [f"r{r}" for r in resp], "touchpoint": tp,
+                         "expectation": exp_, "perception": per})
+
+
+# ----------------------------------------------------------------------------- expectation gaps
+def test_largest_expectation_gap_is_returns(demo):
+    gaps = expectation_gaps(demo["tables"]["touchpoint_survey"])
+    planted = demo["truth"]["effects"]["largest_expectation_gap"]["touchpoint"]
+    assert gaps.iloc[0]["touchpoint"] == planted == "returns"
+    assert gaps.iloc[0]["significant"] and gaps.iloc[0]["direction"] == "below expectation"
+    assert gaps.iloc[0]["ci_high"] < gaps.iloc[1]["ci_low"] or gaps.iloc[0]["gap"] < gaps.iloc[1]["gap"]
+    # interval brackets the estimate; share_below is a share
+    assert ((gaps["ci_low"] <= gaps["gap"]) & (gaps["gap"] <= gaps["ci_high"])).all()
+    assert gaps["share_below"].between(0, 1).all()
+
+
+def test_expectation_gaps_by_dimension_keeps_columns(demo):
+    gaps = expectation_gaps(demo["tables"]["touchpoint_survey"], by=("touchpoint", "dimension"))
+    assert {"touchpoint", "dimension", "p_wilcoxon", "p_adjusted"} <= set(gaps.columns)
+    assert gaps.iloc[0]["touchpoint"] == "returns"
+
+
+def test_gap_tests_null_simulation_false_positive_rate():
+    rng = np.random.default_rng(0)
+    tps = [f"tp{i}" for i in range(8)]
+    survey = _null_survey(rng, n_sims=300, n_resp=40, touchpoints=tps)
+    raw = expectation_gaps(survey, by=("sim", "touchpoint"), correction="none")
+    # each test alone: about 5% false alarms
+    assert (raw["p_value"] < 0.05).mean() <= 0.07
+    assert (raw["p_wilcoxon"].dropna() < 0.05).mean() <= 0.07
+    # the family of 8 touchpoints with Holm: a false alarm in at most ~5% of surveys
+    any_flag = raw.groupby("sim")["p_value"].apply(lambda p: (adjust_pvalues(p.to_numpy()) < 0.05).any())
+    assert any_flag.mean() <= 0.08
+    # without correction the family-wise rate is far higher: the correction is doing the work
+    assert raw.groupby("sim")["p_value"].min().lt(0.05).mean() > 0.2
+
+
+def test_gap_tests_find_a_planted_gap():
+    rng = np.random.default_rng(1)
+    survey = _null_survey(rng, n_sims=1, n_resp=80, touchpoints=["a", "b", "c"])
+    survey.loc[survey["touchpoint"] == "b", "perception"] = (
+        survey.loc[survey["touchpoint"] == "b", "perception"] - 1).clip(1, 7)
+    gaps = expectation_gaps(survey)
+    assert gaps.iloc[0]["touchpoint"] == "b"
+    assert gaps.set_index("touchpoint")["significant"].to_dict() == {"a": False, "b": True, "c": False}
+
+
+def test_paired_interval_coverage():
+    rng = np.random.default_rng(2)
+    true_gap = -0.5
+    survey = _null_survey(rng, n_sims=400, n_resp=50, touchpoints=["x"], gap=true_gap)
+    # rounding and clipping to 1-7 shift the true mean gap: estimate it from a huge sample
+    big = _null_survey(np.random.default_rng(3), n_sims=1, n_resp=200_000, touchpoints=["x"], gap=true_gap)
+    truth = (big["perception"] - big["expectation"]).mean()
+    g = expectation_gaps(survey, by=("sim", "touchpoint"), correction="none")
+    cover = ((g["ci_low"] <= truth) & (truth <= g["ci_high"])).mean()
+    assert 0.92 <= cover <= 0.98
+
+
+def test_expectation_gaps_averages_dimensions_per_respondent():
+    s = pd.DataFrame({"response_id": ["a", "a", "b", "b"], "touchpoint": ["t"] * 4,
+                      "dimension": ["d1", "d2", "d1", "d2"],
+                      "expectation": [6, 6, 6, 6], "perception": [4, 6, 5, 5]})
+    g = expectation_gaps(s)
+    assert g.loc[0, "n"] == 2 and g.loc[0, "gap"] == pytest.approx(-1.0)
+
+
+def test_expectation_gaps_errors_and_edge_cases():
+    with pytest.raises(SchemaError, match=r"survey lacks columns \['perception'\]"):
+        expectation_gaps(pd.DataFrame({"response_id": ["a"], "touchpoint": ["t"], "expectation": [5]}))
+    with pytest.raises(ParameterError, match="correction must be one of"):
+        expectation_gaps(pd.DataFrame({"response_id": ["a", "b"], "touchpoint": ["t", "t"],
+                                       "expectation": [5, 5], "perception": [4, 3]}), correction="bh")
+    with pytest.raises(ParameterError, match=r"alpha must be in \(0.0, 1.0\)"):
+        expectation_gaps(pd.DataFrame(columns=["response_id", "touchpoint", "expectation", "perception"]), alpha=5)
+    empty = expectation_gaps(pd.DataFrame(columns=["response_id", "touchpoint", "expectation", "perception"]))
+    assert empty.empty and "gap" in empty.columns
+    one = expectation_gaps(pd.DataFrame({"response_id": ["a"], "touchpoint": ["t"], "expectation": [5.0],
+                                         "perception": [np.nan]}))
+    assert one.empty  # the only row has no perception: nothing to test, nothing invented
+    single = expectation_gaps(pd.DataFrame({"response_id": ["a"], "touchpoint": ["t"], "expectation": [5.0],
+                                            "perception": [3.0]}))
+    assert single.loc[0, "n"] == 1 and np.isnan(single.loc[0, "p_value"]) and not single.loc[0, "significant"]
+
+
+def test_expectation_gaps_do_not_mutate_input(demo):
+    s = demo["tables"]["touchpoint_survey"].head(500)
+    before = s.copy()
+    expectation_gaps(s)
+    pd.testing.assert_frame_equal(s, before)
+
+
+# ----------------------------------------------------------------------------- internal view
+def test_staff_overrate_customer_service(demo):
+    iv = internal_vs_customer(demo["tables"]["employee_survey"], demo["tables"]["touchpoint_survey"])
+    planted = demo["truth"]["effects"]["internal_view"]["overrated_touchpoint"]
+    assert iv.iloc[0]["touchpoint"] == planted == "customer_service"
+    assert iv.iloc[0]["significant"] and iv.iloc[0]["direction"] == "staff rate higher"
+    assert iv.iloc[0]["difference"] > iv.iloc[1]["difference"] + 0.5
+
+
+def test_internal_view_null_simulation():
+    rng = np.random.default_rng(4)
+    n_sims, tps = 300, ["a", "b", "c"]
+
+    def sample(prefix, n):
+        return pd.DataFrame({"sim": np.repeat(np.arange(n_sims), n), "touchpoint": rng.choice(tps, n_sims * n),
+                             "response_id": [f"{prefix}{i}" for i in range(n_sims * n)],
+                             "perception": np.clip(np.round(rng.normal(5, 1, n_sims * n)), 1, 7)})
+
+    raw = internal_vs_customer(sample("s", 45), sample("c", 60), by=("sim", "touchpoint"), correction="none")
+    assert (raw["p_value"] < 0.05).mean() <= 0.07 and (raw["p_mann_whitney"] < 0.05).mean() <= 0.07
+    any_flag = raw.groupby("sim")["p_value"].apply(lambda p: (adjust_pvalues(p.to_numpy()) < 0.05).any())
+    assert any_flag.mean() <= 0.08
+
+
+# ----------------------------------------------------------------------------- YAMLs
+def test_demo_yamls_are_valid(demo):
+    folder = demo["folder"]
+    t = load_targets(folder / "targets.yaml")
+    assert t["kpis"]["ces"]["direction"] == "lower" and set(t["emotion"]) == {
+        "awareness", "consideration", "purchase", "delivery", "post_purchase"}
+    acts = load_actions(folder / "actions.yaml")
+    assert [a["name"] for a in acts] == ["checkout fix", "new size guide"]
+    assert str(acts[0]["live_date"]) == "2026-01-15" and acts[0]["theme"] == "checkout_payment"
+    assert acts[0]["touchpoint"] == "checkout" and str(acts[1]["live_date"]) == "2025-07-01"
+    assert load_effort(folder / "effort.yaml")["themes"]["delivery_delay"]["owner"] == "Logistics"
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"kpi": {}}, r"targets mapping has unknown key\(s\) \['kpi'\]"),
+    ({"kpis": {"nps": {"target": 30, "direction": "up"}}}, r"kpis.nps.direction must be 'higher' or 'lower'; received 'up'"),
+    ({"kpis": {"nps": {"direction": "higher"}}}, r"kpis.nps needs a 'target' number"),
+    ({"kpis": {"nps": "thirty"}}, r"kpis.nps.target must be a number; received 'thirty'"),
+    ({"emotion": {"delivery": 3}}, r"emotion.delivery must be between -2 and 2; received 3"),
+    ({"touchpoints": {"returns": 9}}, r"touchpoints.returns must be between 1 and 7"),
+])
+def test_targets_validation_messages(bad, message):
+    with pytest.raises(ParameterError, match=message):
+        load_targets(bad)
+
+
+def test_targets_file_errors(tmp_path):
+    with pytest.raises(DataLoadError, match="does not exist"):
+        load_targets(tmp_path / "missing.yaml")
+    p = tmp_path / "t.yaml"
+    p.write_text("kpis: [1, 2\n")
+    with pytest.raises(ParameterError, match="t.yaml: not valid YAML"):
+        load_targets(p)
+    p.write_text("- a\n- b\n")
+    with pytest.raises(ParameterError, match="top level must be a mapping"):
+        load_targets(p)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"actions": [{"name": "x", "live_date": "15/01/2026", "theme": "t"}]}, r"live_date must be an ISO date"),
+    ({"actions": [{"name": "x", "live_date": "2026-01-15"}]}, r"needs a 'theme' or a 'touchpoint'"),
+    ({"actions": [{"name": "x", "live_date": "2026-01-15", "theme": "t"}] * 2}, r"is used twice"),
+    ({"actions": [{"live_date": "2026-01-15", "theme": "t"}]}, r"actions\[0\] needs 'name'"),
+    ({"actions": [{"name": "x", "live_date": "2026-01-15", "theme": "t", "effort": 9}]}, r"effort must be between 1 and 5"),
+])
+def test_actions_validation_messages(bad, message):
+    with pytest.raises(ParameterError, match=message):
+        load_actions(bad)
+
+
+def test_effort_validation():
+    with pytest.raises(ParameterError, match=r"touchpoints.returns.effort must be between 1 and 5; received 0"):
+        load_effort({"touchpoints": {"returns": {"effort": 0}}})
+    with pytest.raises(ParameterError, match=r"unknown key\(s\) \['cost'\]"):
+        load_effort({"default": {"cost": 3}})
+
+
+# ----------------------------------------------------------------------------- current vs target
+def test_current_vs_target_statuses():
+    cur = pd.DataFrame({"kpi": ["nps", "ces", "csat"], "estimate": [12.0, 2.5, 0.79],
+                        "ci_low": [8.0, 2.4, 0.75], "ci_high": [16.0, 2.6, 0.83]})
+    out = current_vs_target(cur, {"kpis": {"nps": 30, "ces": {"target": 3, "direction": "lower"},
+                                           "csat": 0.8, "churn": {"target": 0.1, "direction": "lower"}}})
+    assert out.set_index("metric")["status"].to_dict() == {"nps": "missed", "ces": "met", "csat": "unclear",
+                                                           "churn": "no data"}
+    assert out.set_index("metric").loc["ces", "shortfall"] == pytest.approx(-0.5)
+
+
+def test_touchpoint_vs_target_uses_default(demo):
+    out = touchpoint_vs_target(demo["tables"]["touchpoint_survey"], demo["folder"] / "targets.yaml")
+    assert out.iloc[0]["touchpoint"] == "returns" and out.iloc[0]["status"] == "missed"
+    assert set(out["touchpoint"]) == set(demo["tables"]["touchpoint_survey"]["touchpoint"])
+
+
+# ----------------------------------------------------------------------------- benchmark & emerging
+def test_competitor_benchmark_finds_rivals_ahead_on_delivery(demo):
+    fb = demo["tables"]["feedback"]
+    social = fb[fb["channel"] == "social"]
+    b = competitor_benchmark(social, focal="Loomwear", themes=demo["truth"]["feedback_themes"],
+                             positive_themes=["style_design"])
+    ahead = b[b["ahead_of_focal"]]
+    assert ("theme_share", "delivery_delay") in set(zip(ahead["metric"], ahead["theme"]))
+    assert set(b["brand"]) == {"Loomwear", "Threadly", "StyleHub"}
+    with pytest.raises(ParameterError, match=r"focal brand 'Acme' does not occur in column 'brand'"):
+        competitor_benchmark(social, focal="Acme")
+
+
+def test_benchmark_null_simulation():
+    rng = np.random.default_rng(5)
+    flags = []
+    for _ in range(100):
+        n = 240
+        fb = pd.DataFrame({"feedback_id": [str(i) for i in range(n)], "brand": rng.choice(["A", "B", "C"], n),
+                           "rating": rng.integers(1, 6, n), "theme": rng.choice(["x", "y", "z"], n)})
+        flags.append(competitor_benchmark(fb, focal="A")[["ahead_of_focal", "behind_focal"]].any().any())
+    assert np.mean(flags) <= 0.09  # 100 surveys x 10 comparisons: a nominal 5% family-wise rate
+
+
+@pytest.mark.realdata
+def test_benchmark_airline_tweets_side_by_side(shared_datasets):
+    tw = pd.read_csv(shared_datasets / "twitter_airline_sentiment" / "Tweets.csv")
+    fb = pd.DataFrame({"feedback_id": tw["tweet_id"].astype(str) + "_" + tw.index.astype(str),
+                       "brand": tw["airline"],
+                       "sentiment": tw["airline_sentiment"].map({"negative": -1.0, "neutral": 0.0, "positive": 1.0}),
+                       "theme": tw["negativereason"]})
+    b = competitor_benchmark(fb, focal="United")
+    assert b["brand"].nunique() == 6
+    neg = b[b["metric"] == "negative_share"].set_index("brand")["value"]
+    assert neg.idxmax() == "US Airways" and neg.idxmin() == "Virgin America"  # published shares 78% / 36%
+    assert neg["United"] == pytest.approx((tw.loc[tw.airline == "United", "airline_sentiment"] == "negative").mean())
+    ahead = set(b.loc[b["ahead_of_focal"] & (b["metric"] == "negative_share"), "brand"])
+    assert {"Virgin America", "Delta", "Southwest"} <= ahead
+
+
+def test_emerging_themes_finds_delivery(demo_report):
+    em = demo_report.emerging.set_index("theme")
+    assert em.loc["delivery_delay", "emerging"]
+    assert em.loc["checkout_payment", "declining"]
+    assert em["emerging"].sum() == 1  # nothing else rises
+
+
+# ----------------------------------------------------------------------------- priorities
+def test_prioritisation_follows_documented_formula(demo_report):
+    p = demo_report.priorities
+    expected = p["impact"] * p["reach"] * p["severity"] * p["feasibility"] / p["effort"]
+    np.testing.assert_allclose(p["priority_score"], expected.round(6))
+    assert p["priority_score"].is_monotonic_decreasing and p["rank"].tolist() == list(range(1, len(p) + 1))
+    assert p["impact"].between(0, 1).all() and p["impact"].max() == 1
+
+
+def test_effort_changes_ranking():
+    g = pd.DataFrame({"gap_id": ["a", "b"], "touchpoint": ["x", "y"], "theme": [None, None],
+                      "reach": [0.5, 0.5], "severity": [0.4, 0.4]})
+    assert prioritise_gaps(g, effort={"touchpoints": {"x": {"effort": 5}}})["gap_id"].tolist() == ["b", "a"]
+    assert prioritise_gaps(g, effort={"touchpoints": {"y": {"effort": 5}}})["gap_id"].tolist() == ["a", "b"]
+    ranked = prioritise_gaps(g, importance={"x": 0.1, "y": 0.4})
+    assert ranked["gap_id"].tolist() == ["b", "a"] and ranked.set_index("gap_id").loc["a", "impact"] == 0.25
+
+
+def test_collect_gaps_skips_non_significant():
+    e = pd.DataFrame({"touchpoint": ["a", "b"], "gap": [-1.0, -0.1], "ci_low": [-1.2, -0.3], "ci_high": [-0.8, 0.1],
+                      "share_below": [0.8, 0.3], "significant": [True, False], "expectation": [6, 6],
+                      "perception": [5, 5.9], "n": [100, 100]})
+    assert collect_gaps(expectation=e)["gap_id"].tolist() == ["touchpoint:a"]
+    assert len(collect_gaps(expectation=e, only_significant=False)) == 2
+
+
+def test_theme_pain_points_reach_and_severity():
+    fb = pd.DataFrame({"feedback_id": list("abcd"), "rating": [1, 2, 5, 3]})
+    th = pd.DataFrame({"feedback_id": ["a", "b", "c", "c"], "theme": ["late", "late", "late", "style"]})
+    pp = theme_pain_points(fb, th).set_index("theme")
+    assert pp.loc["late", "n_comments"] == 3 and pp.loc["late", "n_complaints"] == 2
+    assert pp.loc["late", "reach"] == pytest.approx(0.5) and pp.loc["late", "severity"] == pytest.approx(0.75)
+
+
+# ----------------------------------------------------------------------------- SWOT & action plan
+def test_swot_draws_from_evidence(demo_report):
+    swot = demo_report.swot
+    assert set(swot["quadrant"]) == {"strength", "weakness", "opportunity", "threat"}
+    weak = swot.loc[swot["quadrant"] == "weakness", "item"].tolist()
+    assert "returns" in weak
+    threats = " ".join(swot.loc[swot["quadrant"] == "threat", "item"])
+    assert "delivery" in threats
+    assert swot["evidence"].str.len().gt(10).all() and swot["source"].notna().all()
+
+
+def test_swot_changes_with_evidence():
+    e = pd.DataFrame({"touchpoint": ["checkout"], "gap": [-1.5], "ci_low": [-1.7], "ci_high": [-1.3],
+                      "significant": [True]})
+    swot = build_swot(expectation=e)
+    assert swot.loc[swot["quadrant"] == "weakness", "item"].tolist() == ["checkout"]
+
+
+def test_action_plan_status_from_actions_and_monitoring(demo_report):
+    plan = demo_report.action_plan
+    assert list(plan.columns[:8]) == ["rank", "gap", "evidence", "metric", "current", "target", "owner", "status"]
+    checkout = plan[plan["status"].str.contains("checkout fix")]
+    assert len(checkout) and checkout["status"].str.contains("Closed").all()
+    size = plan[plan["status"].str.contains("new size guide")]
+    assert size["status"].str.contains("No detectable change").all()
+    monitoring = demo_report.monitoring.set_index("action")
+    assert monitoring.loc["checkout fix", "status"] == "closed"
+    assert monitoring.loc["new size guide", "status"] == "no_change"
+
+
+def test_action_plan_requires_priorities():
+    with pytest.raises(SchemaError, match=r"prioritised lacks columns .* Pass the output of cxlab.gaps.prioritise_gaps"):
+        action_plan(pd.DataFrame({"gap": ["x"]}))
+
+
+def test_safe_export_neutralises_formulas_csv_and_xlsx(tmp_path):
+    evil = '=HYPERLINK("http://evil.example","click me")'
+    df = pd.DataFrame({"gap": ["returns", evil], "evidence": ["+44 line", "@SUM(A1)"], "n": [1, -2]})
+    csv = export_table(df, tmp_path / "plan.csv")
+    text = csv.read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert "'+44 line" in text and "'@SUM" in text
+    xlsx = export_table(df, tmp_path / "plan.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(xlsx).active
+    values = [c.value for c in ws["A"]]
+    assert values[2] == "'" + evil and ws["A3"].data_type == "s"
+    with zipfile.ZipFile(xlsx) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula cells at all
+    first = xlsx.read_bytes()
+    assert export_table(df, tmp_path / "plan.xlsx").read_bytes() == first  # deterministic bytes
+    with pytest.raises(ParameterError, match="must end in .csv or .xlsx"):
+        export_table(df, tmp_path / "plan.txt")
+
+
+def test_customer_text_in_plan_is_neutralised(tmp_path):
+    p = pd.DataFrame({"rank": [1], "gap_id": ["theme:x"], "kind": ["pain_point"], "theme": ["x"], "touchpoint": [None],
+                      "label": ["=cmd|' /C calc'!A0"], "evidence": ["e"], "metric": ["m"], "current": [0.1],
+                      "target": [None], "owner": ["o"], "effort": [3.0], "priority_score": [0.1], "quadrant": ["q"]})
+    plan = action_plan(p, quotes={"theme:x": "=HYPERLINK(\"x\")"})
+    out = export_table(plan, tmp_path / "a.csv").read_text()
+    assert "'=cmd" in out and "\"'=HYPERLINK" not in out.split("\n")[0]
+
+
+# ----------------------------------------------------------------------------- pipeline & CLI
+def test_analyse_gaps_is_deterministic(demo, demo_report):
+    tables = dict(demo["tables"])
+    meta = demo["truth"]["feedback_meta"].set_index("feedback_id")["sentiment"]
+    fb = tables["feedback"]
+    tables["feedback"] = add_emotion(fb.assign(sentiment=fb["feedback_id"].map(meta)), score_text=False)
+    folder = demo["folder"]
+    again = analyse_gaps(tables, themes=_truth_themes(demo),
+                         targets=folder / "targets.yaml", effort=folder / "effort.yaml",
+                         actions=folder / "actions.yaml", praise_themes=["style_design"], top=10)
+    for name, table in demo_report.tables().items():
+        pd.testing.assert_frame_equal(table, again.tables()[name], check_exact=True)
+    summary = demo_report.summary()
+    assert "**returns**" in summary and "customer service" in summary and summary == again.summary()
+
+
+def test_analyse_gaps_with_survey_only():
+    s = pd.DataFrame({"response_id": list("abcdef"), "touchpoint": ["returns"] * 6,
+                      "expectation": [6] * 6, "perception": [3, 4, 3, 4, 3, 4]})
+    rep = analyse_gaps({"touchpoint_survey": s}, importance=None)
+    assert rep.priorities["gap_id"].tolist() == ["touchpoint:returns"]
+    assert any("employee" in n for n in rep.notes)
+    with pytest.raises(ParameterError, match="tables must be a dict"):
+        analyse_gaps([s])
+
+
+def test_cli_end_to_end_on_small_files(tmp_path, capsys):
+    from cxlab.cli import main
+
+    rng = np.random.default_rng(6)
+    rows = [(f"r{i}", tp, 6.0, float(np.clip(round(6 - (2.5 if tp == "returns" else 0.2) + rng.normal(0, 1)), 1, 7)))
+            for i in range(60) for tp in ("returns", "checkout", "website")]
+    pd.DataFrame(rows, columns=["response_id", "touchpoint", "expectation", "perception"]).to_csv(
+        tmp_path / "survey.csv", index=False)
+    staff = [(f"e{i}", tp, 6.0) for i in range(30) for tp in ("returns", "checkout", "website")]
+    pd.DataFrame(staff, columns=["response_id", "touchpoint", "perception"]).to_csv(tmp_path / "staff.csv", index=False)
+    (tmp_path / "effort.yaml").write_text("touchpoints:\n  returns: {effort: 2, owner: Ops}\n")
+    out = tmp_path / "out"
+    code = main(["gaps", "--survey", str(tmp_path / "survey.csv"), "--employee", str(tmp_path / "staff.csv"),
+                 "--effort", str(tmp_path / "effort.yaml"), "--no-figures", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "largest expectation gap is at **returns**" in printed
+    plan = pd.read_csv(out / "action_plan.csv")
+    assert plan.loc[0, "gap"] == "returns" and plan.loc[0, "owner"] == "Ops"
+    assert {"expectation.csv", "internal.csv", "priorities.csv", "action_plan.xlsx", "summary.md"} <= {
+        p.name for p in out.iterdir()}
+
+
+def test_cli_rejects_bad_arguments(tmp_path, capsys):
+    from cxlab.cli import main
+
+    assert main(["gaps", "--alpha", "2", "--out", str(tmp_path)]) == 2
+    assert "--alpha must be between 0 and 1" in capsys.readouterr().err
+    assert main(["gaps", "--survey", str(tmp_path / "nope.csv"), "--out", str(tmp_path)]) == 2
+
+
+def test_vectorised_gap_tests_match_scipy():
+    from scipy import stats
+
+    rng = np.random.default_rng(7)
+    frames = []
+    for i, n in enumerate((8, 30, 200)):  # exact (no ties), small with ties, large
+        e = rng.normal(5, 1, n) if i == 0 else np.round(rng.normal(5, 1, n))
+        p = e + rng.normal(0.3, 1, n)
+        frames.append(pd.DataFrame({"response_id": [f"r{j}" for j in range(n)], "touchpoint": f"t{i}",
+                                    "expectation": e, "perception": p if i == 0 else np.round(p)}))
+    s = pd.concat(frames, ignore_index=True)
+    g = expectation_gaps(s, correction="none").set_index("touchpoint")
+    for i, f in enumerate(frames):
+        d = (f["perception"] - f["expectation"]).to_numpy()
+        row = g.loc[f"t{i}"]
+        assert row["p_value"] == pytest.approx(stats.ttest_1samp(d, 0).pvalue)
+        ref = stats.wilcoxon(d[d != 0], correction=False, method="exact" if i == 0 else "approx").pvalue
+        assert row["p_wilcoxon"] == pytest.approx(ref)
+        lo, hi = stats.t.interval(0.95, len(d) - 1, loc=d.mean(), scale=stats.sem(d))
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi))
+
+
+def test_cli_on_demo_data_by_default(tmp_path, capsys):
+    from cxlab.cli import main
+
+    out = tmp_path / "gaps"
+    assert main(["gaps", "--text-sentiment", "none", "--no-figures", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "using the demo data" in printed and "**returns**" in printed
+    assert pd.read_csv(out / "expectation.csv").loc[0, "touchpoint"] == "returns"
+    assert pd.read_csv(out / "internal.csv").loc[0, "touchpoint"] == "customer_service"
+    plan = pd.read_csv(out / "action_plan.csv")
+    assert plan["status"].str.contains("checkout fix").any()
+    assert (out / "journey_stages.csv").is_file() and "## Notes" in (out / "summary.md").read_text()
