@@ -122,7 +122,8 @@ def _auto_drivers(survey, feedback, themes, *, exclude, alpha, random_state, not
             notes.append(f"touchpoint drivers skipped: {exc}")
     if feedback is not None and themes is not None and "nps" in feedback.columns and feedback["nps"].notna().any():
         try:
-            ind = theme_indicators(themes[~themes["theme"].isin(list(exclude))])
+            # every comment, themed or not, so the regression compares against comments without the theme
+            ind = theme_indicators(themes[~themes["theme"].isin(list(exclude))], ids=feedback["feedback_id"])
             nps = feedback.assign(feedback_id=feedback["feedback_id"].astype(str)).set_index("feedback_id")["nps"]
             data = ind.join(pd.to_numeric(nps, errors="coerce").rename("nps"), how="inner").dropna(subset=["nps"])
             th = driver_importance(data, outcome="nps", alpha=alpha, n_bootstrap=n_bootstrap, random_state=random_state)
