@@ -76,3 +76,21 @@ def test_version_is_single_sourced():
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert cxlab.__version__ == project["version"]
+
+
+def test_every_public_name_resolves():
+    import cxlab
+    import cxlab.plotting
+
+    for module in (cxlab, cxlab.plotting):
+        missing = [n for n in module.__all__ if not hasattr(module, n)]
+        assert missing == [], f"{module.__name__} exports names that do not exist: {missing}"
+
+
+def test_import_cxlab_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, cxlab; print(sorted(m for m in ('matplotlib', 'sklearn', 'pandas') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
