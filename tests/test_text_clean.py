@@ -1,0 +1,153 @@
+"""Normalisation, redaction, language detection and comment flags (cxlab.text)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxlab.exceptions import ParameterError
+from cxlab.text import (detect_language, extract_handles, find_pii, flag_comments, normalize_text,
+                        redact_pii)
+
+
+# -- normalize_text ----------------------------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("<p>Love <b>it</b></p> &amp; more", "Love it & more"),
+    ("Fish &amp;amp; chips", "Fish & chips"),
+    ("Iâ€™m happy", "I'm happy"),
+    ("   lots   of\n\nspace  ", "lots of space"),
+    ("see https://t.co/abc123 and www.shop.com/x now", "see and now"),
+    ("@Loomwear my parcel", "my parcel"),
+    ("#CustomerServiceFail again", "customer service fail again"),
+    ("order #LW123456 and #12345", "order #LW123456 and #12345"),
+    ("ｆｕｌｌ width", "full width"),
+])
+def test_normalize_text_cases(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_normalize_keeps_emoji_and_email_user_part():
+    out = normalize_text("@brand love it 😍👍 mail me at jo@mail.com")
+    assert "😍" in out and "👍" in out
+    assert "jo@mail.com" in out  # an email is not a handle (redaction handles it)
+
+
+def test_normalize_missing_and_series_keeps_index():
+    s = pd.Series(["<i>a</i>", None, np.nan], index=[10, 20, 30])
+    out = normalize_text(s)
+    assert out.index.tolist() == [10, 20, 30]
+    assert out.tolist() == ["a", "", ""]
+    assert normalize_text(None) == ""
+
+
+def test_extract_handles():
+    assert extract_handles("@United thanks! cc @jane_doe, bob@x.com") == ["united", "jane_doe"]
+    assert extract_handles(None) == []
+
+
+# -- redact_pii -------------------------------------------------------------------------------
+@pytest.mark.parametrize("raw, kind", [
+    ("mail jo.bloggs+x@example.co.uk now", "EMAIL"),
+    ("call 07700 900123 today", "PHONE"),
+    ("call +44 20 7946 0958 today", "PHONE"),
+    ("call (555) 123-4567 today", "PHONE"),
+    ("call 1-800-555-0199 today", "PHONE"),
+    ("card 4111 1111 1111 1111 was charged", "CARD"),
+    ("card 5500-0000-0000-0004 was charged", "CARD"),
+    ("iban GB82 WEST 1234 5698 7654 32 please", "IBAN"),
+    ("send it to SW1A 1AA please", "POSTCODE"),
+    ("I live at 221b Baker Street in town", "ADDRESS"),
+])
+def test_redact_each_kind(raw, kind):
+    out = redact_pii(raw)
+    assert f"[{kind}]" in out
+    assert kind in find_pii(raw)
+    # the surrounding words survive
+    assert out.split()[0] == raw.split()[0]
+
+
+@pytest.mark.parametrize("raw", [
+    "ordered on 2025-01-15 at 10:30 for £1,234.56",
+    "delivered 12/03/2025, took 3 hours",
+    "order #LW123456 is missing",
+    "order number 5551234567 never came",
+    "tracking number 1234567890123 shows nothing",
+    "card 4111 1111 1111 1112 fails the Luhn check",
+    "a 3 hour drive and 59 one way",
+    "flight UA1234 delayed",
+])
+def test_non_pii_is_kept(raw):
+    assert redact_pii(raw) == raw
+    assert find_pii(raw) == []
+
+
+def test_redact_series_and_missing():
+    s = pd.Series(["a@b.com", None], index=["x", "y"], name="text")
+    out = redact_pii(s)
+    assert out.tolist() == ["[EMAIL]", ""]
+    assert out.index.tolist() == ["x", "y"] and out.name == "text"
+
+
+def test_redact_extra_patterns_and_bad_pattern():
+    assert redact_pii("member M-123456 here", extra_patterns={"MEMBER": r"M-\d{6}"}) == "member [MEMBER] here"
+    with pytest.raises(ParameterError, match=r"extra_patterns\['BAD'\] is not a valid regular expression"):
+        redact_pii("x", extra_patterns={"BAD": "("})
+
+
+# -- language and flags -----------------------------------------------------------------------
+def test_detect_language_flags_other_languages():
+    texts = ["Le colis est arrivé en retard et la boîte était abîmée",
+             "El pedido llegó tarde y el servicio fue muy malo",
+             "Die Lieferung kam viel zu spät und der Kundenservice war unfreundlich",
+             "Il vestito è bellissimo ma la taglia è sbagliata"]
+    assert detect_language(texts).tolist() == ["fr", "es", "de", "it"]
+
+
+def test_detect_language_short_english_not_misflagged():
+    short = ["love it", "great fit", "too small", "still waiting", "rude staff", "ok",
+             "fast delivery thanks", "wrong size sent", "never again", "meh", "5 stars",
+             "app keeps crashing", "the dress runs small", "refund please", "cheap fabric"]
+    langs = detect_language(short)
+    assert (langs.isin(["en", "und"])).all(), langs[~langs.isin(["en", "und"])]
+    assert detect_language(["😍😍", "", None, "!!!"]).tolist() == ["und"] * 4
+
+
+def test_flag_comments_counts():
+    texts = pd.Series(["", None, "n/a", "Great", "=HYPERLINK(\"http://x\")", "+SUM(A1:A2)",
+                       "Très bien, merci beaucoup pour la livraison rapide",
+                       "<b>bold</b> claim", "call me on 07700 900123", "@brand where is my order?",
+                       "- the fit is lovely"], index=range(100, 111))
+    flags = flag_comments(texts)
+    assert flags.index.equals(texts.index)
+    assert flags.dtypes.eq(bool).all()
+    assert flags["is_empty"].tolist()[:3] == [True, True, True]
+    assert flags.loc[103, "is_short"]
+    assert flags.loc[[104, 105], "has_formula"].all()
+    assert not flags.loc[[109, 110], "has_formula"].any()  # a tweet or a dash is not a formula
+    assert flags.loc[106, "is_non_english"]
+    assert flags.loc[107, "has_html"]
+    assert flags.loc[108, "has_pii"]
+    assert flags.sum().to_dict()["is_non_english"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Order never came. Kind regards, Ryan Jones", "Order never came. Kind regards, [NAME]"),
+        ("Thanks,\nEmma", "Thanks,\n[NAME]"),
+        ("Best, Emma Lewis. email me: emma@example.com", "Best, [NAME]. email me: [EMAIL]"),
+        ("My name is Sarah Connor and I want a refund", "My name is [NAME] and I want a refund"),
+        ("Regards - John", "Regards - [NAME]"),
+    ],
+)
+def test_redact_pii_removes_names_in_sign_offs(text, expected):
+    assert redact_pii(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thanks Loomwear!", "thanks for nothing", "Best dress ever", "Thank you Customer Service",
+     "Love it. Thanks!", "Best Buy had it cheaper"],
+)
+def test_redact_pii_keeps_sign_off_words_without_a_name(text):
+    assert redact_pii(text) == text
