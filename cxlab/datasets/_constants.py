@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 #: bump when the generated files change, so ``ensure_demo_data`` regenerates stale folders
-GENERATOR_VERSION = "8"
+GENERATOR_VERSION = "9"
 
 BRAND = "Loomwear"
 COMPETITORS = ("Threadly", "StyleHub")
@@ -141,7 +141,7 @@ PERSONAS = {
                                   "price_value": 0.7, "fabric_quality": 0.7, "delivery_delay": 0.75},
     ),
     "value_hunter": dict(
-        share=0.27, age=(34.0, 4.0), gender={"female": 0.55, "male": 0.43, "non_binary": 0.02},
+        share=0.27, age=(34.0, 3.5), gender={"female": 0.55, "male": 0.43, "non_binary": 0.02},
         acquisition={"search": 0.52, "affiliate": 0.38, "email": 0.05, "social": 0.05},
         loyalty={"bronze": 0.80, "silver": 0.18, "gold": 0.02, "platinum": 0.0},
         order_weight=0.85, amount=(28.0, 0.28), app_share=0.30, return_rate=0.10, churn=0.38,
@@ -167,8 +167,8 @@ PERSONAS = {
         share=0.23, age=(44.0, 3.5), gender={"female": 0.62, "male": 0.37, "non_binary": 0.01},
         acquisition={"tv": 0.50, "email": 0.38, "search": 0.08, "referral": 0.04},
         loyalty={"bronze": 0.55, "silver": 0.40, "gold": 0.05, "platinum": 0.0},
-        order_weight=0.55, amount=(72.0, 0.30), app_share=0.60, return_rate=0.18, churn=0.26,
-        items=(3.4, 1.3),
+        order_weight=0.55, amount=(72.0, 0.30), app_share=0.45, return_rate=0.18, churn=0.26,
+        items=(4.2, 1.0),
         categories={"dresses": 0.05, "tops": 0.20, "jeans": 0.20, "knitwear": 0.15,
                     "outerwear": 0.15, "shoes": 0.15, "accessories": 0.05, "activewear": 0.05},
         nps_base=9.0, theme_mult={"delivery_delay": 1.6, "checkout_payment": 1.7, "app_website": 1.5,

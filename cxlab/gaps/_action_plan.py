@@ -24,8 +24,7 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``df`` whose text cells cannot run as spreadsheet formulas (leading ``'`` added).
 
-    Delegates to :func:`cxlab.io.safe_for_spreadsheet`; a built-in fallback is used only if
-    that is unavailable.
+    Delegates to :func:`cxlab.io.safe_for_spreadsheet`.
 
     Examples
     --------
@@ -33,17 +32,8 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise_formulas(pd.DataFrame({"t": ['=HYPERLINK("x")', "ok"]}))["t"].tolist()
     ['\\'=HYPERLINK("x")', 'ok']
     """
-    try:
-        from cxlab.io import safe_for_spreadsheet
-    except ImportError:  # pragma: no cover - io is part of cxlab; kept for partial installs
-        def safe_for_spreadsheet(frame):
-            def fix(v):
-                return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_PREFIXES) else v
-            out = frame.copy()
-            for c in out.columns:
-                if out[c].dtype == object or isinstance(out[c].dtype, pd.StringDtype):
-                    out[c] = out[c].map(fix, na_action="ignore")
-            return out
+    from cxlab.io import safe_for_spreadsheet
+
     return safe_for_spreadsheet(df)
 
 
