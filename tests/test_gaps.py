@@ -9,6 +9,7 @@ import pytest
 
 from cxlab.exceptions import DataLoadError, ParameterError, SchemaError
 from cxlab.gaps import (
+    emerging_themes,
     action_plan,
     adjust_pvalues,
     analyse_gaps,
@@ -495,3 +496,22 @@ def test_cli_on_demo_data_by_default(tmp_path, capsys):
     plan = pd.read_csv(out / "action_plan.csv")
     assert plan["status"].str.contains("checkout fix").any()
     assert (out / "journey_stages.csv").is_file() and "## Notes" in (out / "summary.md").read_text()
+
+
+def test_emerging_themes_within_strata_ignores_a_change_in_channel_mix():
+    # "returns" is always discussed in 40% of tickets and 10% of surveys; tickets quadruple in
+    # the recent period, so the crude share rises although nothing changed within a channel.
+    rng = np.random.default_rng(3)
+    rows = []
+    for period, n_tickets, n_surveys, day in (("before", 300, 1200, "2025-03-01"),
+                                              ("recent", 1200, 1200, "2025-11-01")):
+        for channel, n, rate in (("support_ticket", n_tickets, 0.4), ("survey", n_surveys, 0.1)):
+            hit = rng.random(n) < rate
+            rows += [{"channel": channel, "created_at": pd.Timestamp(day), "theme": "returns" if h else "other",
+                      "rating": 1} for h in hit]
+    fb = pd.DataFrame(rows).assign(feedback_id=lambda d: [f"f{i}" for i in range(len(d))])
+    crude = emerging_themes(fb, split_date="2025-10-01").set_index("theme")
+    within = emerging_themes(fb, split_date="2025-10-01", strata="channel").set_index("theme")
+    assert crude.loc["returns", "emerging"]
+    assert not within.loc["returns", "emerging"]
+    assert within.loc["returns", "ci_low"] < 0 < within.loc["returns", "ci_high"]

@@ -243,8 +243,10 @@ def analyse_gaps(
         not_pain = [*exclude_themes, *praise_themes]
         rep.pain_points = theme_pain_points(fbf, tt, labels=labels, exclude=not_pain)
         if "created_at" in fb.columns:
+            # within channels when there are several: a change in the channel mix is not a new problem
+            by_channel = "channel" if "channel" in fbf.columns and fbf["channel"].nunique() > 1 else None
             rep.emerging = emerging_themes(fbf, tt[~tt["theme"].isin(not_pain)], labels=labels,
-                                           alpha=alpha)
+                                           alpha=alpha, strata=by_channel)
         if acts and "created_at" in fb.columns:
             try:
                 from cxlab.monitoring import monitor_actions

@@ -21,8 +21,15 @@ def emerging_themes(
     complaints_only: bool = True,
     alpha: float = 0.05,
     labels=None,
+    strata: str | None = None,
 ) -> pd.DataFrame:
     """Themes whose complaint share rose in the recent period (two-proportion z test, Holm).
+
+    With ``strata`` (a feedback column such as ``"channel"``) the change is the Mantel-Haenszel
+    weighted difference of shares within each stratum, so a shift in the mix of channels (say,
+    many more support tickets, where returns are always discussed more) is not reported as a
+    theme rising: the share must rise *within* channels. ``share_before``/``share_recent`` stay
+    the crude shares.
 
     The recent period starts at ``split_date``, or ``recent_days`` before the last comment.
     Shares are of all comments in each period; with ``complaints_only`` only negative mentions
@@ -67,12 +74,21 @@ def emerging_themes(
         tt = tt[mention < 0]
     rec = recent.groupby(level=0).first()
     n_recent, n_before = int(rec.sum()), int((~rec).sum())
+    stratum = None
+    if strata is not None:
+        check_columns(feedback, [strata], arg="feedback")
+        stratum = pd.Series(feedback[strata].astype(str).fillna("(missing)").to_numpy(),
+                            index=ids).groupby(level=0).first()
     labels = dict(labels or {})
     rows = []
     for th, g in tt.groupby("theme", sort=True):
         flags = g["feedback_id"].drop_duplicates().map(rec)
         k_r, k_b = int(flags.sum()), int((~flags.astype(bool)).sum())
-        d, lo, hi, p = (float(x) for x in two_proportion_test(k_r, n_recent, k_b, n_before))
+        if stratum is None:
+            d, lo, hi, p = (float(x) for x in two_proportion_test(k_r, n_recent, k_b, n_before))
+        else:
+            d, lo, hi, p = _stratified_difference(flags_index=g["feedback_id"].drop_duplicates(),
+                                                  recent=rec, stratum=stratum, alpha=alpha)
         sb = k_b / n_before if n_before else np.nan
         sr = k_r / n_recent if n_recent else np.nan
         rows.append((th, labels.get(th, th.replace("_", " ")), sb, sr, d, lo, hi, sr / sb if sb else np.nan, p))
@@ -82,6 +98,38 @@ def emerging_themes(
     out["emerging"] = ((out["p_adjusted"] < alpha) & (out["change"] > 0)).astype(bool)
     out["declining"] = ((out["p_adjusted"] < alpha) & (out["change"] < 0)).astype(bool)
     return out.sort_values(["change", "theme"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _stratified_difference(*, flags_index, recent, stratum, alpha):
+    """Mantel-Haenszel risk difference (recent - before) across strata, its CI and p-value.
+
+    Weights ``n1*n0/(n1+n0)`` per stratum; the variance is the weighted sum of the per-stratum
+    binomial variances (valid for the large strata of comment data; strata missing either period
+    carry no weight).
+    """
+    from scipy import stats
+
+    has = pd.Series(True, index=pd.Index(flags_index)).reindex(recent.index, fill_value=False)
+    frame = pd.DataFrame({"recent": recent.astype(bool), "has": has.astype(bool),
+                          "stratum": stratum.reindex(recent.index)})
+    num = den = var = 0.0
+    for _, g in frame.groupby("stratum", sort=True):
+        r, b = g.loc[g["recent"], "has"], g.loc[~g["recent"], "has"]
+        n1, n0 = len(r), len(b)
+        if n1 == 0 or n0 == 0:
+            continue
+        p1, p0 = r.mean(), b.mean()
+        w = n1 * n0 / (n1 + n0)
+        num += w * (p1 - p0)
+        den += w
+        var += w**2 * (p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
+    if den == 0:
+        return np.nan, np.nan, np.nan, np.nan
+    d, se = num / den, np.sqrt(var) / den
+    if se == 0:
+        return d, d, d, (1.0 if d == 0 else 0.0)
+    z = stats.norm.ppf(1 - alpha / 2)
+    return d, d - z * se, d + z * se, float(2 * stats.norm.sf(abs(d / se)))
 
 
 def _name(value) -> str:
