@@ -321,7 +321,8 @@ def describe_issues(issues: pd.DataFrame) -> str:
             f"{r.n:,} in {r.table}{'.' + r.column if r.column else ''} ({r.reason})"
             for r in top.itertuples()
         )
-        more = f" and {len(part) - 3} other kinds" if len(part) > 3 else ""
+        others = len(part) - 3
+        more = f" and {others} other kind{'s' if others > 1 else ''}" if others > 0 else ""
         parts.append(f"{int(part['n'].sum()):,} {what} were {action}: {reasons}{more}")
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 #: bump when the generated files change, so ``ensure_demo_data`` regenerates stale folders
-GENERATOR_VERSION = "9"
+GENERATOR_VERSION = "10"
 
 BRAND = "Loomwear"
 COMPETITORS = ("Threadly", "StyleHub")

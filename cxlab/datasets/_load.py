@@ -1,4 +1,4 @@
-"""Reading the demo back (plain pandas, so cxlab.io can depend on this package and not vice versa)."""
+"""Reading the demo back: the raw files through cxlab.io's loaders, which remove the planted defects."""
 from __future__ import annotations
 
 import json
@@ -11,22 +11,12 @@ from cxlab import config
 from cxlab.datasets import _constants as K
 from cxlab.schemas import TABLES
 
-_DTYPES = {"str": "str", "float": "float64", "int": "Int64", "bool": "boolean"}
-
-
-def _read_table(path: Path, name: str) -> pd.DataFrame:
-    spec = TABLES[name]
-    dtypes = {c.name: _DTYPES[c.dtype] for c in spec.columns if c.dtype in _DTYPES}
-    dates = [c.name for c in spec.columns if c.dtype == "datetime"]
-    # an empty CSV field is missing (as in any export); "NA" or "None" typed by a customer is text
-    df = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
-    for col in dates:
-        df[col] = pd.to_datetime(df[col], format="ISO8601")
-    return df
-
-
 def load_demo(root: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
     """Load the demo tables (generating them on first use) with canonical dtypes.
+
+    The files are read with :func:`cxlab.io.load_table`, which drops or repairs the export
+    defects planted in them (listed in the truth's ``defects``), so the result equals the clean
+    tables of :func:`make_demo_data`.
 
     Parameters
     ----------
@@ -48,8 +38,10 @@ def load_demo(root: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
     """
     from cxlab.datasets._write import ensure_demo_data
 
+    from cxlab.io import load_table  # imported here: cxlab.io's tests use this package
+
     folder = ensure_demo_data(root)
-    return {name: _read_table(folder / f"{name}.csv", name) for name in K.TABLE_NAMES}
+    return {name: load_table(folder / f"{name}.csv", name).data for name in K.TABLE_NAMES}
 
 
 def load_demo_truth(root: str | os.PathLike | None = None) -> dict:
@@ -68,7 +60,7 @@ def load_demo_truth(root: str | os.PathLike | None = None) -> dict:
     folder = config.demo_truth_dir(Path(root) if root is not None else None)
     truth = {name: pd.read_csv(folder / f"{name}.csv", dtype="str", keep_default_na=False,
                                na_values=[""])
-             for name in ("feedback_themes", "customer_personas", "pii", "feedback_meta")}
+             for name in ("feedback_themes", "customer_personas", "pii", "feedback_meta", "defects")}
     meta = truth["feedback_meta"]
     meta["sentiment"] = meta["sentiment"].astype(float)
     meta["n_themes"] = meta["n_themes"].astype(int)

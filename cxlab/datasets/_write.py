@@ -12,6 +12,7 @@ import pandas as pd
 
 from cxlab import config
 from cxlab.datasets import _constants as K
+from cxlab.datasets._defects import plant_export_defects
 from cxlab.datasets._make import make_demo_data
 
 DEMO_CONFIG_DIR = Path(__file__).resolve().parent / "demo_config"
@@ -50,8 +51,12 @@ def _sha256(path: Path) -> str:
 
 
 def _write_all(demo, data_dir: Path, truth_dir: Path) -> None:
+    # the files are an "export": clean tables plus a few defects the loaders must account for
+    formatted = {name: _format_datetimes(demo.tables[name]) for name in K.TABLE_NAMES}
+    raw, defects = plant_export_defects(formatted, random_state=demo.truth["effects"]["random_state"])
     for name in K.TABLE_NAMES:
-        write_csv(demo.tables[name], data_dir / f"{name}.csv")
+        write_csv(raw[name], data_dir / f"{name}.csv")
+    write_csv(defects, truth_dir / "defects.csv")
     for yaml_path in _demo_yamls():
         shutil.copyfile(yaml_path, data_dir / yaml_path.name)
     for name in ("feedback_themes", "customer_personas", "pii", "feedback_meta"):

@@ -128,7 +128,8 @@ class LoadReport:
 
     @property
     def counts(self) -> pd.DataFrame:
-        """Issues counted by ``action``, ``column`` and ``check``, with one example reason."""
+        """Issues counted by ``action``, ``column`` and ``check``, with one reason (row numbers
+        generalised; ``issues`` has each row's own)."""
         if self.issues.empty:
             return pd.DataFrame({"action": pd.Series(dtype="str"), "column": pd.Series(dtype="str"),
                                  "check": pd.Series(dtype="str"), "reason": pd.Series(dtype="str"),
@@ -139,6 +140,8 @@ class LoadReport:
             .agg(reason=("reason", "first"), n=("row", "size"))
             .reset_index()
         )
+        # the example reason speaks for the whole group: "duplicate of row 1217" would mislead
+        grouped["reason"] = grouped["reason"].str.replace(r"\brow \d[\d,]*", "an earlier row", regex=True)
         grouped["_order"] = grouped["action"].map(order)
         grouped = grouped.sort_values(["_order", "n", "column"], ascending=[True, False, True],
                                       kind="stable")
