@@ -452,3 +452,13 @@ def test_unknown_kernel_is_rejected_before_running(nb_dir, tmp_path):
     with pytest.raises(ParameterError, match=r"no Jupyter kernel named 'nope'; installed: .*python3"):
         run_report(["03"], notebook_dir=nb_dir, out_dir=tmp_path, kernel_name="nope", progress=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_output_dir_is_inside_the_run_folder_during_a_run(tmp_path, monkeypatch):
+    from cxlab.reports import run_output_dir
+
+    monkeypatch.setenv("CXLAB_RUN_DIR", str(tmp_path / "run-1"))
+    assert run_output_dir("action_plan") == tmp_path / "run-1" / "action_plan"
+    monkeypatch.delenv("CXLAB_RUN_DIR")
+    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(tmp_path))
+    assert run_output_dir("action_plan") == tmp_path / "reports" / "action_plan"

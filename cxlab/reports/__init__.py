@@ -7,7 +7,7 @@ writing its executed copy, its HTML and the manifest.
 from cxlab.reports._execute import NotebookResult
 from cxlab.reports._kernel import install_kernel
 from cxlab.reports._params import NotebookParameter, discover_parameters, read_parameters
-from cxlab.reports._run import ReportRun, run_report
+from cxlab.reports._run import ReportRun, run_output_dir, run_report
 from cxlab.reports._select import find_notebooks
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "discover_parameters",
     "NotebookParameter",
     "install_kernel",
+    "run_output_dir",
 ]

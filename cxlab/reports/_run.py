@@ -20,7 +20,7 @@ from cxlab.reports._params import discover_parameters, read_parameters, resolve_
 from cxlab.reports._render import extract_figures, notebook_title, render_html, write_index
 from cxlab.reports._select import NOTEBOOK_RE, find_notebooks
 
-__all__ = ["ReportRun", "run_report", "RUN_DIR_ENV"]
+__all__ = ["ReportRun", "run_report", "run_output_dir", "RUN_DIR_ENV"]
 
 #: environment variable holding the run folder while its notebooks execute
 RUN_DIR_ENV = "CXLAB_RUN_DIR"
@@ -415,3 +415,15 @@ def _failure_message(run: ReportRun, failed: NotebookResult) -> str:
         lines.append(f"  skipped: {', '.join(skipped)}")
     lines.append(f"  manifest: {run.manifest_path}")
     return "\n".join(lines)
+
+
+def run_output_dir(name: str) -> Path:
+    """Folder for files a notebook exports (e.g. an action plan): ``<run folder>/<name>``.
+
+    Inside a ``cxlab report`` run this is in the run's own folder (``$CXLAB_RUN_DIR``), so the
+    export travels with the report that made it; in an interactive session it is
+    ``reports/<name>`` of the project.
+    """
+    run_dir = os.environ.get(RUN_DIR_ENV)
+    base = Path(run_dir) if run_dir else config.reports_dir()
+    return base / name
