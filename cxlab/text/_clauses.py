@@ -104,20 +104,29 @@ def _split_contrast(sentence: str) -> list[str]:
 
 
 def _default_polarity() -> Callable[[str], float]:
-    from cxlab.text._vader import clause_polarity
+    from cxlab.text._vader import _scored
 
-    return clause_polarity
+    # Same score as ``clause_polarity``, but through the lexicon scorer's cache: a text is scored
+    # once however often it is split or re-scored (and the sentiment pass that follows reuses it
+    # when it scores with the same settings).
+    def polarity(text: str) -> float:
+        return _scored(text, True, frozenset())[1]
+
+    return polarity
 
 
 def _split_and(clause: str, polarity: Callable[[str], float]) -> list[str]:
+    if "and" not in clause.lower():  # cheap pre-check before the regex
+        return [clause]
     pieces = _AND.split(clause)
     if len(pieces) < 2:
         return [clause]
     out = [pieces[0]]
     for piece in pieces[1:]:
         left = out[-1]
+        # polarity is the slow part: score the right side only when the left one has a sign
         if (_n_words(left) >= _MIN_AND_WORDS and _n_words(piece) >= _MIN_AND_WORDS
-                and polarity(left) * polarity(piece) < 0):
+                and (pl := polarity(left)) != 0 and pl * polarity(piece) < 0):
             out.append(piece)
         else:
             out[-1] = f"{left} and {piece}"

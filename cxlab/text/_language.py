@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from cxlab.exceptions import ParameterError
 from cxlab.text._normalize import _as_list, is_missing_text, normalize_text
 from cxlab.text._redact import find_pii
 
@@ -156,7 +157,7 @@ def _is_empty(text) -> bool:
     return not any(ch.isalnum() or ord(ch) > 0x2000 for ch in clean)
 
 
-def flag_comments(texts, *, languages=None) -> pd.DataFrame:
+def flag_comments(texts, *, languages=None, columns=None) -> pd.DataFrame:
     """Boolean quality flags per comment, so nothing is dropped without being counted.
 
     Columns: ``is_empty`` (missing, blank, punctuation only or a non-response such as "n/a"),
@@ -171,34 +172,49 @@ def flag_comments(texts, *, languages=None) -> pd.DataFrame:
         Raw comments.
     languages : pandas.Series or list, optional
         Precomputed :func:`detect_language` output (saves recomputing it).
+    columns : sequence of str, optional
+        Only these flags (a subset of :data:`FLAG_COLUMNS`, in that order); the others are not
+        computed, which saves time on large inputs (language detection and the personal-data
+        scan are the slow ones). Default: all.
 
     Returns
     -------
     pandas.DataFrame
-        One row per text, same index, boolean columns :data:`FLAG_COLUMNS`.
+        One row per text, same index, boolean columns :data:`FLAG_COLUMNS` (or ``columns``).
 
     Examples
     --------
     >>> flag_comments(["", "Great", "=HYPERLINK(\\"x\\")", "Très bien, merci beaucoup!"]).sum().to_dict()
     {'is_empty': 1, 'is_short': 1, 'is_non_english': 1, 'has_pii': 0, 'has_html': 0, 'has_formula': 1}
+    >>> flag_comments(["n/a", "ok"], columns=["is_empty"]).columns.tolist()
+    ['is_empty']
     """
+    if columns is None:
+        wanted = list(FLAG_COLUMNS)
+    else:
+        unknown = [c for c in columns if c not in FLAG_COLUMNS]
+        if unknown:
+            raise ParameterError(f"flag_comments: unknown columns {unknown}; choose from {list(FLAG_COLUMNS)}.")
+        wanted = [c for c in FLAG_COLUMNS if c in set(columns)]
     items, index = _as_list(texts)
-    if languages is None:
-        languages = detect_language(pd.Series(items, index=index, dtype=object))
-    languages = list(languages)
     empty = [_is_empty(t) for t in items]
     raw = ["" if is_missing_text(t) else str(t) for t in items]
-    n_words = [len(_WORD.findall(normalize_text(t))) for t in raw]
-    pii = find_pii(pd.Series(raw, dtype=object))
-    frame = pd.DataFrame(
-        {
-            "is_empty": empty,
-            "is_short": [(not e) and n == 1 for e, n in zip(empty, n_words)],
-            "is_non_english": [(not e) and lang not in ("en", "und") for e, lang in zip(empty, languages)],
-            "has_pii": [bool(k) for k in pii],
-            "has_html": [bool(_HTML.search(t)) for t in raw],
-            "has_formula": [bool(_FORMULA.match(t)) for t in raw],
-        },
-        index=index,
-    )
-    return frame.astype(bool)
+    data: dict[str, list[bool]] = {}
+    if "is_empty" in wanted:
+        data["is_empty"] = empty
+    if "is_short" in wanted:
+        n_words = [len(_WORD.findall(normalize_text(t))) for t in raw]
+        data["is_short"] = [(not e) and n == 1 for e, n in zip(empty, n_words)]
+    if "is_non_english" in wanted:
+        if languages is None:
+            # empty texts are never flagged: do not spend detection on them
+            languages = ["und" if e else _detect_one(t) for e, t in zip(empty, items)]
+        data["is_non_english"] = [(not e) and lang not in ("en", "und")
+                                  for e, lang in zip(empty, list(languages))]
+    if "has_pii" in wanted:
+        data["has_pii"] = [bool(k) for k in find_pii(pd.Series(raw, dtype=object))]
+    if "has_html" in wanted:
+        data["has_html"] = [bool(_HTML.search(t)) for t in raw]
+    if "has_formula" in wanted:
+        data["has_formula"] = [bool(_FORMULA.match(t)) for t in raw]
+    return pd.DataFrame(data, index=index, columns=wanted).astype(bool)

@@ -1,0 +1,148 @@
+"""``cxlab themes``: comments in a CSV -> themes with sentiment, impact and trend.
+
+Examples::
+
+    cxlab themes data/raw/demo/feedback.csv --text-col text --id-col feedback_id \\
+        --time-col created_at --outcome-col rating --segment-col channel --out reports/themes
+    cxlab themes Tweets.csv --text-col text --id-col tweet_id --seed 0 --out out/airline
+
+Writes into ``--out``: ``themes.csv`` (one row per theme, ranked by severity),
+``comments.csv`` (one row per input row, input order), ``assignments.csv`` (one row per
+comment x theme, ``unthemed`` rows included), ``theme_model.pkl`` (reload with
+``ThemeMiner.load``). CSVs are UTF-8, ``\\n`` line endings, spreadsheet-safe (formula-like text
+neutralised) and byte-identical for the same input and ``--seed``.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "themes"
+HELP = ("Find pain-point themes in a column of comments (any CSV) and write themes.csv, "
+        "comments.csv, assignments.csv and the model to --out DIR.")
+
+
+def _n_themes(value: str):
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--n-themes must be 'auto' or a positive integer, got {value!r}") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError(f"--n-themes must be 'auto' or a positive integer, got {value!r}")
+    return k
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT", type=Path,
+                        help="comments file: CSV (also .tsv, .xlsx, .parquet)")
+    parser.add_argument("--text-col", required=True, metavar="COL", help="column holding the comments")
+    parser.add_argument("--id-col", metavar="COL", default=None,
+                        help="column with a comment id (default: row number from 1)")
+    parser.add_argument("--time-col", metavar="COL", default=None,
+                        help="date/time column: adds monthly trends with emerging/declining flags")
+    parser.add_argument("--outcome-col", metavar="COL", default=None,
+                        help="numeric score (rating, NPS, CSAT; higher = better): adds impact per theme")
+    parser.add_argument("--segment-col", metavar="COL", action="append", default=[],
+                        help="segment column (channel, product, brand...); repeat for several")
+    parser.add_argument("--customer-col", metavar="COL", default=None,
+                        help="customer id column: reach is then the share of customers")
+    parser.add_argument("--n-themes", type=_n_themes, default="auto", metavar="auto|K",
+                        help="number of themes, or 'auto' to choose from the data (default)")
+    parser.add_argument("--taxonomy", type=Path, default=None, metavar="FILE",
+                        help="YAML of named themes with seed words (see cxlab.themes.load_taxonomy)")
+    parser.add_argument("--stop-word", action="append", default=[], metavar="WORD",
+                        help="extra word to ignore (brand or product name); repeatable")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="random seed (default: cxlab's DEFAULT_RANDOM_STATE)")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    parser.add_argument("--save-processed", action="store_true",
+                        help="also save data/processed/theme_assignments.parquet and comment_sentiment.parquet "
+                             "(in the cxlab project folder) so `cxlab gaps`, `cxlab monitor` and notebooks 04/05 "
+                             "use these themes; needs --id-col")
+
+
+def _read(path: Path, id_col: str | None):
+    import pandas as pd
+
+    from cxlab.exceptions import DataLoadError
+
+    if not path.is_file():
+        raise DataLoadError(f"INPUT {path} not found; give the path of a CSV file of comments.")
+    dtype = {id_col: str} if id_col else None
+    suffix = "".join(path.suffixes[-2:]).lower()
+    try:
+        if suffix.endswith((".xlsx", ".xls")):
+            return pd.read_excel(path, dtype=dtype)
+        if suffix.endswith(".parquet"):
+            return pd.read_parquet(path)
+        sep = "\t" if suffix.endswith((".tsv", ".tsv.gz")) else ","
+        return pd.read_csv(path, sep=sep, dtype=dtype, encoding_errors="replace")
+    except (ValueError, OSError, UnicodeError) as exc:
+        raise DataLoadError(f"INPUT {path} could not be read as a table: {exc}") from None
+
+
+def _write_csv(df, path: Path) -> None:
+    from cxlab.io import atomic_write_text, safe_for_spreadsheet
+
+    text = safe_for_spreadsheet(df).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    atomic_write_text(path, text)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from cxlab.config import DEFAULT_RANDOM_STATE
+    from cxlab.exceptions import SchemaError
+    from cxlab.themes import ThemeMiner, describe_pain_points, pain_points
+
+    data = _read(args.input, args.id_col)
+    cols = {"--text-col": args.text_col, "--id-col": args.id_col, "--time-col": args.time_col,
+            "--outcome-col": args.outcome_col, "--customer-col": args.customer_col,
+            **{f"--segment-col {c}": c for c in args.segment_col}}
+    for flag, col in cols.items():
+        if col is not None and col not in data.columns:
+            raise SchemaError(f"{flag} {col!r} is not a column of {args.input.name}; its columns are "
+                              f"{list(map(str, data.columns))}.")
+    if args.save_processed and not args.id_col:
+        raise SchemaError("--save-processed needs --id-col: the saved themes are joined to the feedback "
+                          "table by comment id; give the id column (e.g. --id-col feedback_id).")
+    data = data.reset_index(drop=True)
+    seed = DEFAULT_RANDOM_STATE if args.seed is None else args.seed
+    miner = ThemeMiner(args.n_themes, taxonomy=args.taxonomy, text_col=args.text_col,
+                       stop_words=tuple(args.stop_word), random_state=seed).fit(data)
+    table = pain_points(data, miner, outcome_col=args.outcome_col, time_col=args.time_col,
+                        segment_cols=args.segment_col, customer_col=args.customer_col)
+    info = miner.get_theme_info().set_index("theme_id")
+    table.insert(3, "keywords", table["theme_id"].map(info["keywords"]))
+    table.insert(4, "anchored", table["theme_id"].map(info["anchored"]).astype(bool))
+
+    id_name = args.id_col or "row"
+    ids = data[args.id_col].astype(object) if args.id_col else pd.Series(range(1, len(data) + 1))
+    comments, assignments = miner.comments_, miner.assignments_
+    comments = comments.reset_index(drop=True)
+    comments.insert(0, id_name, ids.to_numpy())
+    assignments = assignments.reset_index(drop=True)
+    rows = comments["n_themes"].clip(lower=1).to_numpy()
+    assignments.insert(0, id_name, ids.to_numpy().repeat(rows))
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    _write_csv(table, out / "themes.csv")
+    _write_csv(comments, out / "comments.csv")
+    _write_csv(assignments, out / "assignments.csv")
+    miner.save(out / "theme_model.pkl")
+
+    flags = comments[["is_empty", "is_non_english"]].sum()
+    print(f"cxlab themes: {len(data)} comments -> {miner.n_themes_} themes "
+          f"({'chosen from the data' if args.n_themes == 'auto' else 'as asked'}); "
+          f"{int(flags['is_empty'])} empty, {int(flags['is_non_english'])} non-English (flagged, unthemed)")
+    print(describe_pain_points(table, miner, top=5))
+    print(f"wrote {out / 'themes.csv'}, comments.csv, assignments.csv, theme_model.pkl")
+    if args.save_processed:
+        from cxlab.themes import save_theme_assignments
+
+        paths = save_theme_assignments(miner, data, id_col=args.id_col)
+        print(f"saved {paths['theme_assignments']} and {paths['comment_sentiment'].name} for the journey/gap reports")
+    return 0

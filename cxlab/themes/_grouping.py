@@ -1,0 +1,132 @@
+"""Lexical grouping backend: NMF found themes, refined into prototypes (spherical k-means).
+
+NMF (NNDSVD initialisation, seeded by ``random_state``) finds the themes; a few rounds of
+spherical k-means then turn its components into prototypes that sit in the middle of the
+comments they win. That refinement matters on short texts: a raw NMF component is pulled by
+its handful of heaviest words, a prototype by every comment assigned to it, so assignments
+by similarity to prototypes are cleaner. Anchored (taxonomy) themes start from their seed
+vectors and are pulled back toward them at every round, so they keep their meaning while the
+free themes move wherever the data is.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import normalize
+
+from cxlab.themes._base import BaseGrouper
+
+__all__ = ["NMFGrouper", "nndsvd_init", "truncated_svd"]
+
+
+def truncated_svd(X, n_components: int, random_state=None):
+    """Top singular triplets of ``X`` (randomized); reusable for every smaller number of themes."""
+    from sklearn.utils.extmath import randomized_svd
+
+    return randomized_svd(X, min(n_components, min(X.shape) - 1), random_state=random_state)
+
+
+def nndsvd_init(svd, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """NNDSVD start (Boutsidis & Gallopoulos 2008) for ``k`` themes from a precomputed SVD.
+
+    Same algorithm as scikit-learn's ``init="nndsvd"``; taking the SVD as input lets the
+    choice of the number of themes compute it once for all candidates.
+    """
+    U, S, V = svd
+    W = np.zeros((U.shape[0], k))
+    H = np.zeros((k, V.shape[1]))
+    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+    H[0, :] = np.sqrt(S[0]) * np.abs(V[0, :])
+    for j in range(1, min(k, len(S))):
+        x, y = U[:, j], V[j, :]
+        xp, yp, xn, yn = np.maximum(x, 0), np.maximum(y, 0), -np.minimum(x, 0), -np.minimum(y, 0)
+        mp = np.linalg.norm(xp) * np.linalg.norm(yp)
+        mn = np.linalg.norm(xn) * np.linalg.norm(yn)
+        u, v, sigma = (xp, yp, mp) if mp > mn else (xn, yn, mn)
+        nu, nv = np.linalg.norm(u), np.linalg.norm(v)
+        if nu == 0 or nv == 0:
+            continue
+        lbd = np.sqrt(S[j] * sigma)
+        W[:, j], H[j, :] = lbd * u / nu, lbd * v / nv
+    W[W < 1e-6] = 0
+    H[H < 1e-6] = 0
+    return W, H
+
+
+class NMFGrouper(BaseGrouper):
+    """NMF + spherical refinement.
+
+    Parameters
+    ----------
+    max_iter : int, default=300
+        NMF iterations.
+    refine_iter : int, default=10
+        Spherical k-means rounds after NMF (0 keeps the NMF components).
+    anchor_strength : float, default=0.5
+        How strongly anchored themes are pulled back to their seeds at each round
+        (0 = seeds only initialise, 1 = seeds weigh as much as the comments).
+    """
+
+    def __init__(self, *, max_iter: int = 300, refine_iter: int = 10, anchor_strength: float = 0.5):
+        self.max_iter = max_iter
+        self.refine_iter = refine_iter
+        self.anchor_strength = anchor_strength
+
+    def _nmf(self, X, k, seeds, random_state, svd=None):
+        n_seeds = 0 if seeds is None else len(seeds)
+        k = max(1, min(k, X.shape[1], X.shape[0]))
+        init = "nndsvd"
+        W0 = H0 = None
+        if svd is not None and not n_seeds and k <= len(svd[1]):
+            W0, H0 = nndsvd_init(svd, k)
+            init = "custom"
+        elif n_seeds:
+            # custom init: seed rows for anchored themes; free rows from NNDSVD of the comments
+            # no seed word touches, so free themes start where the taxonomy is silent
+            anchors = normalize(seeds)
+            touched = np.asarray((X @ anchors.T).max(axis=1)).ravel() > 0
+            rest = X[np.flatnonzero(~touched)] if (~touched).sum() >= max(k, 10) else X
+            n_free = k - n_seeds
+            free = np.zeros((0, X.shape[1]))
+            if n_free > 0:
+                base = NMF(min(n_free, min(rest.shape)), init="nndsvda", random_state=random_state,
+                           max_iter=1)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    base.fit(rest)
+                free = base.components_
+                if len(free) < n_free:
+                    free = np.vstack([free, np.full((n_free - len(free), X.shape[1]), free.mean())])
+            scale = free.max() if free.size and free.max() > 0 else 1.0
+            H0 = np.vstack([anchors * scale, free]) + 1e-6
+            W0 = np.asarray(X @ normalize(H0).T) + 1e-6
+            init = "custom"
+        model = NMF(k, init=init, random_state=random_state, max_iter=self.max_iter)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit_transform(X, W=W0, H=H0) if init == "custom" else model.fit(X)
+        return model.components_
+
+    def fit(self, X, n_themes, *, seeds=None, random_state=None, svd=None):
+        """Learn prototypes; ``svd`` (from :func:`truncated_svd` of ``X``) skips recomputing it."""
+        H = self._nmf(X, n_themes, seeds, random_state, svd)
+        C = normalize(H)
+        anchors = None if seeds is None or not len(seeds) else normalize(seeds)
+        for _ in range(self.refine_iter):
+            labels = np.asarray(X @ C.T).argmax(axis=1)
+            new = np.vstack([
+                np.asarray(X[labels == j].sum(axis=0)).ravel() if (labels == j).any() else C[j]
+                for j in range(C.shape[0])
+            ])
+            new = normalize(new)
+            if anchors is not None:
+                a = self.anchor_strength
+                new[: len(anchors)] = normalize((1 - a) * new[: len(anchors)] + a * anchors)
+            if np.allclose(new, C):
+                break
+            C = new
+        self.components_ = C
+        return self

@@ -1,0 +1,156 @@
+"""Text preparation for theme mining: the bridge to :mod:`cxlab.text`.
+
+Everything customer-written passes through here once: normalised (URLs and @handles dropped),
+flagged (empty / non-English, counted never dropped), split into clauses and tokenised. Personal
+data is redacted before any text is kept for display (quotes, tables, exports).
+
+The parts that live in :mod:`cxlab.text` are used when present; small fallbacks keep the theme
+engine working while that package grows (they follow the same contract).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from cxlab import text as _text
+
+__all__ = ["Prepared", "prepare", "split_clauses", "score_sentiment", "redact"]
+
+# Clause boundaries: sentence punctuation, line breaks, and contrast words that usually switch
+# topic or polarity ("love the fit but shipping took forever").
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.!?;])\s+|[\r\n]+|\s*[.!?;]{2,}\s*"
+    r"|,?\s+\b(?:but|however|although|though|whereas|except|plus|also|and then|while)\b\s+",
+    re.I,
+)
+_WORDY = re.compile(r"[^\W\d_]", re.U)
+
+
+def _has_word(s: str) -> bool:
+    return bool(_WORDY.search(s))
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split one normalised comment into clauses (at least one: the text itself)."""
+    fn = getattr(_text, "split_clauses", None)
+    if fn is not None:
+        try:
+            parts = fn(text)
+            if isinstance(parts, (list, tuple)):
+                parts = [p for p in parts if isinstance(p, str) and _has_word(p)]
+                return parts or ([text] if text else [])
+        except Exception:  # a contract mismatch must not break theme mining
+            pass
+    parts = [p.strip(" ,-") for p in _CLAUSE_SPLIT.split(text) if p and _has_word(p)]
+    return parts or ([text] if text else [])
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def score_sentiment(texts: list[str]) -> np.ndarray:
+    """Compound sentiment in [-1, 1] per text (cxlab.text's CX-tuned scorer when present)."""
+    if not texts:
+        return np.zeros(0)
+    fn = getattr(_text, "score_sentiment", None)
+    if fn is not None:
+        out = fn(pd.Series(texts, dtype=object))
+        if isinstance(out, pd.DataFrame):
+            col = next(c for c in ("sentiment", "compound", "score", "sentiment_score") if c in out)
+            out = out[col]
+        return np.asarray(out, dtype=float)
+    vader = _vader()
+    return np.array([vader.polarity_scores(t)["compound"] if t else 0.0 for t in texts])
+
+
+def sentiment_label(scores) -> np.ndarray:
+    """``negative`` below -0.05, ``positive`` above 0.05, else ``neutral`` (VADER's convention)."""
+    scores = np.asarray(scores, dtype=float)
+    return np.where(scores <= -0.05, "negative", np.where(scores >= 0.05, "positive", "neutral"))
+
+
+def redact(texts: list[str]) -> list[str]:
+    """Personal data replaced by placeholders (``[EMAIL]``, ``[PHONE]``...)."""
+    return list(_text.redact_pii(pd.Series(texts, dtype=object)))
+
+
+@dataclass
+class Prepared:
+    """Comments and clauses ready for vectorising.
+
+    ``comments`` has one row per input (input index kept) with ``clean`` (normalised, not
+    redacted: used only for tokens), ``is_empty``, ``is_non_english``; ``clauses`` has one row per
+    clause with ``row`` (position of its comment) and ``clause``.
+    """
+
+    comments: pd.DataFrame
+    clauses: pd.DataFrame
+    _redacted: list[str] | None = None
+    _comment_sentiment: np.ndarray | None = None
+    _clause_sentiment: np.ndarray | None = None
+
+    @property
+    def redacted(self) -> list[str]:
+        if self._redacted is None:
+            self._redacted = redact(self.comments["clean"].tolist())
+        return self._redacted
+
+    @property
+    def comment_sentiment(self) -> np.ndarray:
+        """Mean of the comment's clause scores (0 for comments without clauses): scoring each
+        text once keeps large runs fast, and a comment's tone is the balance of its parts."""
+        if self._comment_sentiment is None:
+            rows = self.clauses["row"].to_numpy()
+            n = len(self.comments)
+            total = np.bincount(rows, weights=self.clause_sentiment, minlength=n)
+            count = np.bincount(rows, minlength=n)
+            self._comment_sentiment = np.divide(total, count, out=np.zeros(n), where=count > 0)
+        return self._comment_sentiment
+
+    @property
+    def clause_sentiment(self) -> np.ndarray:
+        if self._clause_sentiment is None:
+            self._clause_sentiment = score_sentiment(self.clauses["clause"].tolist())
+        return self._clause_sentiment
+
+
+def _flags(clean: pd.Series, raw: pd.Series) -> pd.DataFrame:
+    fn = getattr(_text, "flag_comments", None)
+    if fn is not None:
+        try:  # only the two flags used here: the personal-data scan is slow on large inputs
+            f = fn(raw.astype(object), columns=["is_empty", "is_non_english"])
+        except TypeError:  # pragma: no cover - older cxlab.text without ``columns``
+            f = fn(raw.astype(object))
+        return pd.DataFrame({"is_empty": f["is_empty"].to_numpy(bool),
+                             "is_non_english": f["is_non_english"].to_numpy(bool)}, index=raw.index)
+    empty = ~clean.map(_has_word).to_numpy(bool)
+    return pd.DataFrame({"is_empty": empty, "is_non_english": np.zeros(len(clean), bool)},
+                        index=raw.index)
+
+
+def prepare(texts: pd.Series) -> Prepared:
+    """Normalise, flag and split ``texts`` (a Series; its index is kept)."""
+    raw = texts.astype(object).where(texts.notna(), "")
+    clean = _text.normalize_text(raw.astype(object))
+    clean = pd.Series(["" if c is None else str(c) for c in clean], index=raw.index, dtype=object)
+    flags = _flags(clean, raw)
+    # positional: a repeated index must not multiply rows in a join
+    comments = pd.DataFrame({"clean": clean.to_numpy(), "is_empty": flags["is_empty"].to_numpy(bool),
+                             "is_non_english": flags["is_non_english"].to_numpy(bool)}, index=raw.index)
+    rows, parts = [], []
+    for i, (c, skip) in enumerate(zip(clean, comments["is_empty"] | comments["is_non_english"])):
+        if skip:
+            continue
+        for p in split_clauses(c):
+            rows.append(i)
+            parts.append(p)
+    clauses = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "clause": pd.Series(parts, dtype=object)})
+    return Prepared(comments=comments, clauses=clauses)
