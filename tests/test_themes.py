@@ -280,3 +280,49 @@ def test_saving_assignments_names_a_missing_id_column(miner, corpus, tmp_path):
         paths = save_theme_assignments(miner, no_id, id_col="comment_id", root=tmp_path)
     saved = pd.read_parquet(paths["comment_sentiment"])
     assert len(saved) == 399 and "c0003" not in set(saved["feedback_id"])
+
+
+def test_read_comments_accounts_for_bad_rows_of_a_canonical_feedback_table(tmp_path):
+    from cxlab.themes import read_comments
+
+    path = tmp_path / "feedback.csv"
+    path.write_text("feedback_id,text,created_at,channel\n"
+                    "1,Parcel late,2025-01-02,survey\n"
+                    "1,Parcel late,2025-01-02,survey\n"
+                    "2,Runs small,not recorded,survey\n"
+                    "3,Love it,2025-01-03,survey\n")
+    comments, report = read_comments(path, id_col="feedback_id")
+    assert comments["feedback_id"].tolist() == ["1", "3"]
+    assert report.n_input_rows == 4 and report.n_dropped == 2
+
+
+def test_read_comments_keeps_every_row_of_any_other_table(tmp_path):
+    from cxlab.themes import read_comments
+
+    path = tmp_path / "reviews.csv"
+    path.write_text("id;review\n007;Runs small\n007;Runs small\n008;Love it\n")
+    comments, report = read_comments(path, id_col="id")
+    assert report is None
+    assert comments["id"].tolist() == ["007", "007", "008"]
+
+
+def test_load_theme_assignments_defaults_to_the_saved_table_or_none(tmp_path):
+    from cxlab.themes import load_theme_assignments
+
+    assert load_theme_assignments("", root=tmp_path) is None
+    saved = tmp_path / "data" / "processed"
+    saved.mkdir(parents=True)
+    pd.DataFrame({"feedback_id": ["a", "b"], "theme": ["late", "unthemed"], "weight": [0.5, 0.0],
+                  "is_primary": [True, True]}).to_parquet(saved / "theme_assignments.parquet")
+    table = load_theme_assignments("", root=tmp_path)
+    assert table[["feedback_id", "theme"]].values.tolist() == [["a", "late"]]
+
+
+def test_find_taxonomy_uses_the_file_beside_the_data_unless_told_not_to(tmp_path):
+    from cxlab.themes import find_taxonomy
+
+    assert find_taxonomy("", tmp_path) is None
+    (tmp_path / "taxonomy.yaml").write_text("version: 1\nthemes: {}\n")
+    assert find_taxonomy("", tmp_path) == tmp_path / "taxonomy.yaml"
+    assert find_taxonomy("none", tmp_path) is None
+    assert find_taxonomy("other.yaml", tmp_path).name == "other.yaml"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
 
-__all__ = ["save_theme_assignments", "theme_assignment_tables"]
+__all__ = ["save_theme_assignments", "theme_assignment_tables", "load_theme_assignments"]
 
 ASSIGNMENT_COLUMNS = ("feedback_id", "theme", "theme_label", "weight", "sentiment", "is_primary")
 
@@ -137,3 +137,30 @@ def save_theme_assignments(miner, feedback: pd.DataFrame, *, id_col: str = "feed
         "theme_assignments": save_processed(assignments, "theme_assignments", root=root),
         "comment_sentiment": save_processed(sentiment, "comment_sentiment", root=root),
     }
+
+
+def load_theme_assignments(path: str | Path = "", *, root=None) -> pd.DataFrame | None:
+    """Read a comment x theme table: a given file, or the one the themes notebook saved.
+
+    Parameters
+    ----------
+    path : str or Path, default=""
+        A Parquet/CSV table with ``feedback_id`` and a theme column (``theme`` or ``theme_id``,
+        as written by :func:`save_theme_assignments` or ``cxlab themes``). ``""`` means
+        ``data/processed/theme_assignments.parquet`` when it exists, else ``None``.
+    root : path, optional
+        Project folder for the default file.
+
+    Returns
+    -------
+    DataFrame or None
+        ``feedback_id, theme[, sentiment, theme_label]``, primary theme first; ``unthemed`` rows
+        left out. ``None`` when ``path`` is ``""`` and nothing was saved.
+    """
+    from cxlab import config
+    from cxlab.journey import read_theme_table
+
+    if path in ("", None):
+        saved = config.processed_dir(Path(root) if root is not None else None) / "theme_assignments.parquet"
+        return read_theme_table(saved) if saved.is_file() else None
+    return read_theme_table(path)

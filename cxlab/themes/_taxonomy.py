@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cxlab.exceptions import ParameterError
 
-__all__ = ["Taxonomy", "load_taxonomy"]
+__all__ = ["Taxonomy", "load_taxonomy", "find_taxonomy"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -122,3 +122,23 @@ def load_taxonomy(taxonomy) -> Taxonomy:
         k: v for k, v in taxonomy.items() if k != "version"
     }
     return _from_mapping(themes, source)
+
+
+def find_taxonomy(taxonomy: str, data_folder) -> Path | None:
+    """Resolve a ``taxonomy`` parameter as notebooks and reports take it.
+
+    ``""`` means the ``taxonomy.yaml`` beside the data when there is one (the demo ships one), so
+    a team's named themes (and the actions that refer to them) are used without asking;
+    ``"none"`` means discover themes only; anything else is a path to a taxonomy YAML.
+
+    Examples
+    --------
+    >>> find_taxonomy("none", ".") is None
+    True
+    """
+    if taxonomy.strip().lower() == "none":
+        return None
+    if taxonomy:
+        return Path(taxonomy)
+    beside = Path(data_folder) / "taxonomy.yaml"
+    return beside if beside.is_file() else None
