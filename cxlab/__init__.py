@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "SentimentScorer": "cxlab.text",
     "ThemeMiner": "cxlab.themes",
     "pain_points": "cxlab.themes",
+    "describe_pain_points": "cxlab.themes",
     "PersonaModel": "cxlab.personas",
     "build_customer_features": "cxlab.personas",
     "profile_personas": "cxlab.personas",

@@ -94,3 +94,11 @@ def test_import_cxlab_is_light():
     code = "import sys, cxlab; print(sorted(m for m in ('matplotlib', 'sklearn', 'pandas') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_readme_python_example_runs(monkeypatch, capsys):
+    readme = (REPO / "README.md").read_text()
+    example = re.search(r"## In Python\s*```python\n(.*?)```", readme, flags=re.S).group(1)
+    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(REPO))
+    exec(compile(example, "README.md", "exec"), {})
+    assert "themes;" in capsys.readouterr().out
