@@ -105,13 +105,9 @@ class GapReport:
 
 def _auto_drivers(survey, feedback, themes, *, exclude, alpha, random_state, notes, n_bootstrap=100):
     """Touchpoint and theme driver tables from :mod:`cxlab.drivers` (None where not possible)."""
+    from cxlab.drivers import driver_importance, importance_performance, pivot_touchpoint_scores, theme_indicators
     from cxlab.exceptions import CxlabError
 
-    try:
-        from cxlab.drivers import driver_importance, importance_performance, pivot_touchpoint_scores, theme_indicators
-    except ImportError:  # pragma: no cover - drivers ship with cxlab
-        notes.append("cxlab.drivers not available: every gap has impact 1")
-        return None, None
     tp = th = None
     if survey is not None and "overall_satisfaction" in survey.columns and survey["overall_satisfaction"].notna().any():
         try:
@@ -248,13 +244,10 @@ def analyse_gaps(
             rep.emerging = emerging_themes(fbf, tt[~tt["theme"].isin(not_pain)], labels=labels,
                                            alpha=alpha, strata=by_channel)
         if acts and "created_at" in fb.columns:
-            try:
-                from cxlab.monitoring import monitor_actions
+            from cxlab.monitoring import monitor_actions
 
-                long = fbf.merge(tt, on="feedback_id", how="left") if "theme" not in fbf.columns else fbf
-                rep.monitoring = monitor_actions(acts, long, alpha=alpha)
-            except ImportError:
-                rep.notes.append("cxlab.monitoring not available: monitoring skipped")
+            long = fbf.merge(tt, on="feedback_id", how="left") if "theme" not in fbf.columns else fbf
+            rep.monitoring = monitor_actions(acts, long, alpha=alpha)
     elif fb is not None:
         rep.notes.append("no themes: pain points, emerging themes and monitoring skipped")
     if fb is not None and "brand" in fb.columns and fb["brand"].nunique() > 1:

@@ -68,17 +68,14 @@ def adjust_pvalues(p, *, method: str = "holm") -> np.ndarray:
 
 def mean_interval(values, *, confidence: float = 0.95) -> tuple[float, float, float, int]:
     """Mean and Student-t interval of ``values`` (NaN dropped): ``(mean, low, high, n)``."""
+    from cxlab.kpis._intervals import t_interval
+
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
-    n = x.size
-    if n == 0:
+    if x.size == 0:
         return (np.nan, np.nan, np.nan, 0)
-    m = float(x.mean())
-    if n == 1:
-        return (m, np.nan, np.nan, 1)
-    se = float(x.std(ddof=1)) / np.sqrt(n)
-    h = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-    return (m, m - h, m + h, n)
+    _, low, high = t_interval(x, alpha=1 - confidence)
+    return (float(x.mean()), low, high, int(x.size))
 
 
 def _signed_rank_p(d: np.ndarray) -> float:

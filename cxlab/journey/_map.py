@@ -25,17 +25,9 @@ def redact_quote(text, *, max_chars: int = 140) -> str:
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    text = str(text)
-    try:
-        from cxlab.text import redact_pii
+    from cxlab.text import redact_pii
 
-        text = str(redact_pii(text))
-    except ImportError:  # text helpers not installed: keep the obvious identifiers out anyway
-        import re
-
-        text = re.sub(r"[\w.+-]+@[\w-]+\.[\w.]+", "[EMAIL]", text)
-        text = re.sub(r"\+?\d[\d \-()]{7,}\d", "[NUMBER]", text)
-    text = " ".join(text.split())
+    text = " ".join(str(redact_pii(str(text))).split())
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 

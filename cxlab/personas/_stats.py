@@ -1,4 +1,4 @@
-"""Confidence intervals for the KPIs shown per persona.
+"""Confidence intervals for the KPIs shown per persona (computed by :mod:`cxlab.kpis`).
 
 * **NPS** (``%promoters - %detractors``, -100..100): each answer scores +1 (9-10), 0 (7-8) or
   -1 (0-6); the NPS is 100 x their mean, with variance ``(p + d - (p - d)^2) / n``. We use the
@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+
+from cxlab.kpis import _intervals as ci
 
 __all__ = ["nps_interval", "wilson_interval", "mean_interval"]
 
@@ -30,15 +31,10 @@ def nps_interval(scores, *, confidence: float = 0.95) -> tuple[float, float, flo
     n = len(s)
     if n == 0:
         return (np.nan, np.nan, np.nan, 0)
-    promoters, detractors = float((s >= 9).sum()), float((s <= 6).sum())
-    nps = 100 * (promoters - detractors) / n
-    na = n + 3.0
-    p, d = (promoters + 0.75) / na, (detractors + 0.75) / na
-    centre = p - d
-    se = np.sqrt(max(p + d - centre**2, 0.0) / na)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    low, high = max(-1.0, centre - z * se), min(1.0, centre + z * se)
-    return (nps, 100 * low, 100 * high, n)
+    promoters, detractors = int((s >= 9).sum()), int((s <= 6).sum())
+    _, low, high = ci.nps_counts_interval(promoters, n - promoters - detractors, detractors,
+                                          alpha=1 - confidence, method="adjusted_wald")
+    return (100 * (promoters - detractors) / n, 100 * low, 100 * high, n)
 
 
 def wilson_interval(successes, n, *, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -52,23 +48,15 @@ def wilson_interval(successes, n, *, confidence: float = 0.95) -> tuple[float, f
     """
     if n == 0:
         return (np.nan, np.nan, np.nan)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    p = successes / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return (float(p), float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+    low, high = ci.wilson_interval(successes, n, alpha=1 - confidence)
+    return (float(successes / n), low, high)
 
 
 def mean_interval(values, *, confidence: float = 0.95) -> tuple[float, float, float, int]:
     """Return ``(mean, low, high, n)``: Student-t interval (NaN ignored; no interval if n < 2)."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
-    n = len(v)
-    if n == 0:
+    if len(v) == 0:
         return (np.nan, np.nan, np.nan, 0)
-    mean = float(v.mean())
-    if n < 2:
-        return (mean, np.nan, np.nan, n)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * v.std(ddof=1) / np.sqrt(n)
-    return (mean, mean - half, mean + half, n)
+    _, low, high = ci.t_interval(v, alpha=1 - confidence)
+    return (float(v.mean()), low, high, len(v))

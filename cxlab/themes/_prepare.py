@@ -4,14 +4,12 @@ Everything customer-written passes through here once: normalised (URLs and @hand
 flagged (empty / non-English, counted never dropped), split into clauses and tokenised. Personal
 data is redacted before any text is kept for display (quotes, tables, exports).
 
-The parts that live in :mod:`cxlab.text` are used when present; small fallbacks keep the theme
-engine working while that package grows (they follow the same contract).
+The text work itself (normalising, flags, clauses, sentiment, redaction) is :mod:`cxlab.text`'s.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -20,13 +18,6 @@ from cxlab import text as _text
 
 __all__ = ["Prepared", "prepare", "split_clauses", "score_sentiment", "redact"]
 
-# Clause boundaries: sentence punctuation, line breaks, and contrast words that usually switch
-# topic or polarity ("love the fit but shipping took forever").
-_CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!?;])\s+|[\r\n]+|\s*[.!?;]{2,}\s*"
-    r"|,?\s+\b(?:but|however|although|though|whereas|except|plus|also|and then|while)\b\s+",
-    re.I,
-)
 _WORDY = re.compile(r"[^\W\d_]", re.U)
 
 
@@ -36,39 +27,15 @@ def _has_word(s: str) -> bool:
 
 def split_clauses(text: str) -> list[str]:
     """Split one normalised comment into clauses (at least one: the text itself)."""
-    fn = getattr(_text, "split_clauses", None)
-    if fn is not None:
-        try:
-            parts = fn(text)
-            if isinstance(parts, (list, tuple)):
-                parts = [p for p in parts if isinstance(p, str) and _has_word(p)]
-                return parts or ([text] if text else [])
-        except Exception:  # a contract mismatch must not break theme mining
-            pass
-    parts = [p.strip(" ,-") for p in _CLAUSE_SPLIT.split(text) if p and _has_word(p)]
+    parts = [p for p in _text.split_clauses(text) if _has_word(p)]
     return parts or ([text] if text else [])
 
 
-@lru_cache(maxsize=1)
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
 def score_sentiment(texts: list[str]) -> np.ndarray:
-    """Compound sentiment in [-1, 1] per text (cxlab.text's CX-tuned scorer when present)."""
+    """Compound sentiment in [-1, 1] per text (cxlab.text's CX-tuned scorer)."""
     if not texts:
         return np.zeros(0)
-    fn = getattr(_text, "score_sentiment", None)
-    if fn is not None:
-        out = fn(pd.Series(texts, dtype=object))
-        if isinstance(out, pd.DataFrame):
-            col = next(c for c in ("sentiment", "compound", "score", "sentiment_score") if c in out)
-            out = out[col]
-        return np.asarray(out, dtype=float)
-    vader = _vader()
-    return np.array([vader.polarity_scores(t)["compound"] if t else 0.0 for t in texts])
+    return np.asarray(_text.score_sentiment(pd.Series(texts, dtype=object)), dtype=float)
 
 
 def sentiment_label(scores) -> np.ndarray:
@@ -122,18 +89,11 @@ class Prepared:
         return self._clause_sentiment
 
 
-def _flags(clean: pd.Series, raw: pd.Series) -> pd.DataFrame:
-    fn = getattr(_text, "flag_comments", None)
-    if fn is not None:
-        try:  # only the two flags used here: the personal-data scan is slow on large inputs
-            f = fn(raw.astype(object), columns=["is_empty", "is_non_english"])
-        except TypeError:  # pragma: no cover - older cxlab.text without ``columns``
-            f = fn(raw.astype(object))
-        return pd.DataFrame({"is_empty": f["is_empty"].to_numpy(bool),
-                             "is_non_english": f["is_non_english"].to_numpy(bool)}, index=raw.index)
-    empty = ~clean.map(_has_word).to_numpy(bool)
-    return pd.DataFrame({"is_empty": empty, "is_non_english": np.zeros(len(clean), bool)},
-                        index=raw.index)
+def _flags(raw: pd.Series) -> pd.DataFrame:
+    # only the two flags used here: the personal-data scan is slow on large inputs
+    f = _text.flag_comments(raw.astype(object), columns=["is_empty", "is_non_english"])
+    return pd.DataFrame({"is_empty": f["is_empty"].to_numpy(bool),
+                         "is_non_english": f["is_non_english"].to_numpy(bool)}, index=raw.index)
 
 
 def prepare(texts: pd.Series) -> Prepared:
@@ -141,7 +101,7 @@ def prepare(texts: pd.Series) -> Prepared:
     raw = texts.astype(object).where(texts.notna(), "")
     clean = _text.normalize_text(raw.astype(object))
     clean = pd.Series(["" if c is None else str(c) for c in clean], index=raw.index, dtype=object)
-    flags = _flags(clean, raw)
+    flags = _flags(raw)
     # positional: a repeated index must not multiply rows in a join
     comments = pd.DataFrame({"clean": clean.to_numpy(), "is_empty": flags["is_empty"].to_numpy(bool),
                              "is_non_english": flags["is_non_english"].to_numpy(bool)}, index=raw.index)

@@ -36,11 +36,9 @@ CX_STOP_WORDS = frozenset(
 )
 
 def _text_filler() -> frozenset[str]:
-    """cxlab.text's CX filler list (greetings, sign-offs, chat words), when available."""
-    try:
-        from cxlab.text import CX_FILLER_WORDS
-    except ImportError:  # pragma: no cover - older cxlab.text
-        return frozenset()
+    """cxlab.text's CX filler list (greetings, sign-offs, chat words)."""
+    from cxlab.text import CX_FILLER_WORDS
+
     return frozenset(CX_FILLER_WORDS)
 
 
