@@ -304,3 +304,34 @@ def test_load_report_inputs_reuses_saved_themes(tmp_path, monkeypatch):
     assert emo.loc["F3", "emotion_source"] == "score"
     with pytest.raises(DataLoadError, match="files has unknown tables"):
         load_report_inputs(files={"comments": tmp_path / "feedback.csv"})
+
+
+def test_saved_themes_from_other_data_are_not_joined(tmp_path, monkeypatch):
+    """Notebook 02 run on one data set, the journey on another: no silent theme-less join."""
+    from cxlab.journey import load_report_inputs
+
+    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(tmp_path))
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    fb = pd.DataFrame({"feedback_id": ["F1", "F2", "F3"], "text": ["late parcel", "love it", "meh"],
+                       "created_at": ["2025-01-01", "2025-01-02", "2025-01-03"], "channel": ["social"] * 3,
+                       "rating": [None, None, 3.0]})
+    fb.to_csv(tmp_path / "feedback.csv", index=False)
+    other = pd.DataFrame({"feedback_id": ["X1", "X2", "F1"], "theme": ["theme_01"] * 3,
+                          "theme_label": ["elsewhere"] * 3, "sentiment": [-0.5] * 3})
+    other.to_parquet(tmp_path / "data" / "processed" / "theme_assignments.parquet")
+    pd.DataFrame({"feedback_id": ["X1"], "sentiment": [0.9]}).to_parquet(
+        tmp_path / "data" / "processed" / "comment_sentiment.parquet")
+    inputs = load_report_inputs(files={"feedback": tmp_path / "feedback.csv"}, score_text=False)
+    assert inputs.theme_source == "none" and inputs.themes is None
+    assert any(n.startswith("ignored theme_assignments.parquet: only 1 (33%) of the 3 comments") for n in inputs.notes)
+    # an explicitly named table that does not fit is an error saying what to do
+    other.to_csv(tmp_path / "themes.csv", index=False)
+    with pytest.raises(DataLoadError, match=r"themes.csv: only 1 \(33%\) of the 3 comments .* saved from other "
+                                            r"data\. Run notebook 02"):
+        load_report_inputs(files={"feedback": tmp_path / "feedback.csv"}, themes_file=tmp_path / "themes.csv",
+                           score_text=False)
+    # two of three ids present: the table fits
+    other.assign(feedback_id=["F1", "F2", "X9"]).to_parquet(tmp_path / "data" / "processed" / "theme_assignments.parquet")
+    inputs = load_report_inputs(files={"feedback": tmp_path / "feedback.csv"}, score_text=False)
+    assert inputs.theme_source == "saved themes (theme_assignments.parquet)"
+    assert not any("ignored" in n for n in inputs.notes)

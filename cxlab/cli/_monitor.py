@@ -116,19 +116,27 @@ def _attach_themes(df, args, folder, notes):
 
     if args.theme_col in df.columns:
         return df
-    from cxlab.journey import read_theme_table, seed_word_themes
+    from cxlab.journey import read_theme_table, seed_word_themes, theme_table_coverage
 
     saved = config.processed_dir() / "theme_assignments.parquet"
     taxonomy = folder / "taxonomy.yaml" if folder is not None else None
+    ids = df[[args.id_col]].rename(columns={args.id_col: "feedback_id"}) if args.id_col in df.columns else df.iloc[:0]
+    themes = None
     if args.themes is not None:
         themes = read_theme_table(args.themes)
+        theme_table_coverage(themes, ids, name=args.themes.name, strict=True)
     elif saved.is_file():
         themes = read_theme_table(saved)
-        notes.append(f"themes from {saved.name}")
-    elif taxonomy is not None and taxonomy.is_file() and "text" in df.columns:
+        foreign = theme_table_coverage(themes, ids, name=saved.name)
+        if foreign:  # saved from other data: joining it would leave every comment themeless
+            notes.append(foreign)
+            themes = None
+        else:
+            notes.append(f"themes from {saved.name}")
+    if themes is None and taxonomy is not None and taxonomy.is_file() and "text" in df.columns:
         themes = seed_word_themes(df, taxonomy)
-        notes.append("themes: no saved themes found, tagged comments by the taxonomy's seed words")
-    else:
+        notes.append("themes: no saved themes for this data, tagged comments by the taxonomy's seed words")
+    if themes is None:
         return df
     themes = themes[["feedback_id", "theme"]].rename(columns={"theme": args.theme_col})
     # a left join keeps comments without a theme: they belong in every share's denominator

@@ -16,7 +16,7 @@ import pandas as pd
 from cxlab.exceptions import DataLoadError
 from cxlab.gaps._stats import check_columns
 
-__all__ = ["read_theme_table", "seed_word_themes", "load_report_inputs", "ReportInputs"]
+__all__ = ["read_theme_table", "seed_word_themes", "theme_table_coverage", "load_report_inputs", "ReportInputs"]
 
 _THEME_COLS = ("theme", "theme_id", "primary_theme")
 
@@ -56,6 +56,46 @@ def read_theme_table(path) -> pd.DataFrame:
     out = out[out["theme"].notna() & (out["theme"].astype(str) != "unthemed")]
     out = out.astype({"feedback_id": str, "theme": str})
     return out.sort_values("feedback_id", kind="stable").reset_index(drop=True)
+
+
+#: Below this share of the feedback's comment ids found in a saved theme table, the table is
+#: taken to come from other data (e.g. notebook 02 run on your data, this report on the demo).
+MIN_THEME_COVERAGE = 0.5
+
+
+def theme_table_coverage(themes: pd.DataFrame, feedback: pd.DataFrame, *, name: str,
+                         strict: bool = False) -> str | None:
+    """Check that a saved comment x theme table belongs to ``feedback``; a note, or ``None`` if it fits.
+
+    Theme tables are joined to comments by ``feedback_id``. A table saved from other data
+    matches few or no ids, and a join would quietly leave every comment without a theme. So:
+    when under :data:`MIN_THEME_COVERAGE` of the comments with an id are in the table, the note
+    starts with ``"ignored"`` (the caller falls back) or, with ``strict=True`` (a file the user
+    named), a :class:`~cxlab.exceptions.DataLoadError` says what to fix. Partial coverage above
+    the threshold is reported (unthemed comments are not in the table, so ~10% missing is normal).
+
+    Examples
+    --------
+    >>> fb = pd.DataFrame({"feedback_id": ["a", "b", "c"]})
+    >>> note = theme_table_coverage(pd.DataFrame({"feedback_id": ["x"], "theme": ["t"]}), fb, name="t.csv")
+    >>> note.split(":")[0], "none of the 3 comments" in note
+    ('ignored t.csv', True)
+    """
+    if "feedback_id" not in feedback.columns or not len(feedback):
+        return None
+    ids = feedback["feedback_id"].dropna().astype(str)
+    if not len(ids):
+        return None
+    found = ids.isin(set(themes["feedback_id"].astype(str))).to_numpy()
+    share = float(found.mean())
+    if share >= MIN_THEME_COVERAGE:
+        return None
+    what = ("none" if not found.any() else f"only {int(found.sum())} ({share:.0%})") + f" of the {len(ids)} comments"
+    msg = (f"{name}: {what} of this feedback table have a row in it, so it was saved from other data. "
+           "Run notebook 02 or `cxlab themes --save-processed` on this feedback to save its themes")
+    if strict:
+        raise DataLoadError(msg + ", or pass the theme table that belongs to it.")
+    return f"ignored {msg}; until then comments are tagged by the taxonomy's seed words"
 
 
 def seed_word_themes(feedback: pd.DataFrame, taxonomy, *, text_col: str = "text") -> pd.DataFrame:
@@ -221,14 +261,22 @@ def load_report_inputs(
 
         tax = load_taxonomy(taxonomy)
         labels = dict(zip(tax.ids, tax.labels))
-    themes, source = None, "none"
+    themes, source, foreign = None, "none", False
     fb = tables.get("feedback")
     if fb is not None:
         saved = config.processed_dir() / "theme_assignments.parquet"
         if themes_file not in (None, ""):
             themes, source = read_theme_table(themes_file), f"saved themes ({Path(themes_file).name})"
+            note = theme_table_coverage(themes, fb, name=Path(themes_file).name, strict=True)
+            if note:
+                notes.append(note)
         elif saved.is_file():
             themes, source = read_theme_table(saved), f"saved themes ({saved.name})"
+            note = theme_table_coverage(themes, fb, name=saved.name)
+            if note:
+                notes.append(note)
+            if note and note.startswith("ignored"):
+                themes, source, foreign = None, "none", True
         if themes is not None and "theme_label" in themes.columns:  # fitted labels; taxonomy names win
             found = themes.drop_duplicates("theme").set_index("theme")["theme_label"].dropna().astype(str)
             labels = {**found.to_dict(), **labels}
@@ -236,8 +284,9 @@ def load_report_inputs(
             source = "feedback's theme column"
         elif taxonomy is not None:
             themes, source = seed_word_themes(fb, taxonomy), "taxonomy seed words"
-            notes.append("no saved themes found (run notebook 02 or `cxlab themes`): comments were tagged by the "
-                         "seed words of taxonomy.yaml, which finds fewer mentions than fitted themes")
+            if not foreign:
+                notes.append("no saved themes found (run notebook 02 or `cxlab themes`): comments were tagged by "
+                             "the seed words of taxonomy.yaml, which finds fewer mentions than fitted themes")
         else:
             notes.append("no themes: pain points, emerging themes and monitoring are skipped")
         sentiment = None
@@ -245,7 +294,7 @@ def load_report_inputs(
         if themes is not None and "sentiment" in themes.columns:
             # mean sentiment of a comment's theme mentions stands in for the comment's sentiment
             sentiment = themes.groupby("feedback_id", sort=True)["sentiment"].mean().dropna().reset_index()
-        if comments.is_file() and themes_file in (None, ""):  # the whole comment's score, when saved
+        if comments.is_file() and themes_file in (None, "") and not foreign:  # the whole comment's score
             saved_sent = pd.read_parquet(comments)
             if {"feedback_id", "sentiment"} <= set(saved_sent.columns):
                 sentiment = saved_sent[["feedback_id", "sentiment"]].astype({"feedback_id": str})
