@@ -210,16 +210,26 @@ def test_targets_validation_messages(bad, message):
         load_targets(bad)
 
 
-def test_targets_file_errors(tmp_path):
-    with pytest.raises(DataLoadError, match="does not exist"):
-        load_targets(tmp_path / "missing.yaml")
+@pytest.mark.parametrize("loader, what", [
+    (load_targets, "targets"), (load_actions, "actions"),
+    ("cxlab.themes:load_taxonomy", "taxonomy"), ("cxlab.journey:load_journey", "journey"),
+])
+def test_yaml_file_errors_read_alike(tmp_path, loader, what):
+    """Every researcher YAML (targets, actions, taxonomy, journey) reports file problems the same way."""
+    if isinstance(loader, str):
+        import importlib
+
+        module, name = loader.split(":")
+        loader = getattr(importlib.import_module(module), name)
+    with pytest.raises(DataLoadError, match=f"{what} file '.*missing.yaml' does not exist; check the path"):
+        loader(tmp_path / "missing.yaml")
     p = tmp_path / "t.yaml"
     p.write_text("kpis: [1, 2\n")
-    with pytest.raises(ParameterError, match="t.yaml: not valid YAML"):
-        load_targets(p)
+    with pytest.raises(ParameterError, match="(?s)t.yaml: not valid YAML .*; fix the syntax"):
+        loader(p)
     p.write_text("- a\n- b\n")
-    with pytest.raises(ParameterError, match="top level must be a mapping"):
-        load_targets(p)
+    with pytest.raises(ParameterError, match="t.yaml: the top level must be a mapping of keys; received list"):
+        loader(p)
 
 
 @pytest.mark.parametrize("bad, message", [

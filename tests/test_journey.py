@@ -282,15 +282,19 @@ def test_report_text_is_computed_from_results():
                                                 "at B (-2.00). The largest drop-off is at B (20% returned).")
 
 
+def _three_comment_project(tmp_path, monkeypatch):
+    """A project folder with data/processed/ and a feedback.csv of three comments F1-F3."""
+    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(tmp_path))
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    pd.DataFrame({"feedback_id": ["F1", "F2", "F3"], "text": ["late parcel", "love it", "meh"],
+                  "created_at": ["2025-01-01", "2025-01-02", "2025-01-03"], "channel": ["social"] * 3,
+                  "rating": [None, None, 3.0]}).to_csv(tmp_path / "feedback.csv", index=False)
+
+
 def test_load_report_inputs_reuses_saved_themes(tmp_path, monkeypatch):
     from cxlab.journey import load_report_inputs
 
-    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(tmp_path))
-    (tmp_path / "data" / "processed").mkdir(parents=True)
-    fb = pd.DataFrame({"feedback_id": ["F1", "F2", "F3"], "text": ["late parcel", "love it", "meh"],
-                       "created_at": ["2025-01-01", "2025-01-02", "2025-01-03"], "channel": ["social"] * 3,
-                       "rating": [None, None, 3.0]})
-    fb.to_csv(tmp_path / "feedback.csv", index=False)
+    _three_comment_project(tmp_path, monkeypatch)
     pd.DataFrame({"feedback_id": ["F1", "F2", "F2"], "theme": ["theme_01", "theme_02", "theme_01"],
                   "theme_label": ["late parcel", "love", "late parcel"], "sentiment": [-0.8, 0.9, 0.1],
                   "is_primary": [True, True, False], "weight": [0.5, 0.6, 0.2]}).to_parquet(
@@ -310,12 +314,7 @@ def test_saved_themes_from_other_data_are_not_joined(tmp_path, monkeypatch):
     """Notebook 02 run on one data set, the journey on another: no silent theme-less join."""
     from cxlab.journey import load_report_inputs
 
-    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(tmp_path))
-    (tmp_path / "data" / "processed").mkdir(parents=True)
-    fb = pd.DataFrame({"feedback_id": ["F1", "F2", "F3"], "text": ["late parcel", "love it", "meh"],
-                       "created_at": ["2025-01-01", "2025-01-02", "2025-01-03"], "channel": ["social"] * 3,
-                       "rating": [None, None, 3.0]})
-    fb.to_csv(tmp_path / "feedback.csv", index=False)
+    _three_comment_project(tmp_path, monkeypatch)
     other = pd.DataFrame({"feedback_id": ["X1", "X2", "F1"], "theme": ["theme_01"] * 3,
                           "theme_label": ["elsewhere"] * 3, "sentiment": [-0.5] * 3})
     other.to_parquet(tmp_path / "data" / "processed" / "theme_assignments.parquet")

@@ -49,35 +49,13 @@ Every loader accepts a path or an already-parsed mapping and raises
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
-from cxlab.exceptions import DataLoadError, ParameterError
+from cxlab._yaml import read_yaml_mapping
+from cxlab.exceptions import ParameterError
 
 __all__ = ["load_targets", "load_effort", "load_actions", "effort_for"]
 
 _DEFAULT_EFFORT = {"effort": 3.0, "feasibility": 3.0, "owner": "unassigned"}
-
-
-def _read(source, what: str) -> tuple[dict, str]:
-    if isinstance(source, dict):
-        return source, f"{what} mapping"
-    if not isinstance(source, (str, os.PathLike)):
-        raise ParameterError(f"{what} must be a path to a YAML file or a dict; received {type(source).__name__}.")
-    import yaml
-
-    path = Path(source)
-    if not path.is_file():
-        raise DataLoadError(f"{what} file {str(path)!r} does not exist; check the path.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path.name}: not valid YAML ({exc}); fix the syntax.") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ParameterError(f"{path.name}: the top level must be a mapping of keys; received {type(data).__name__}.")
-    return data, path.name
 
 
 def _number(value, *, where: str, low=None, high=None) -> float:
@@ -115,7 +93,7 @@ def load_targets(source) -> dict:
     >>> load_targets({"kpis": {"nps": 30}, "emotion": {"delivery": 1}})["kpis"]["nps"]
     {'target': 30.0, 'direction': 'higher', 'label': 'nps'}
     """
-    data, name = _read(source, "targets")
+    data, name = read_yaml_mapping(source, what="targets")
     _check_keys(data, {"version", "kpis", "touchpoints", "emotion"}, where=name)
     kpis = {}
     for metric, spec in (data.get("kpis") or {}).items():
@@ -174,7 +152,7 @@ def load_effort(source=None) -> dict:
     >>> effort_for(e, touchpoint="returns")
     {'effort': 4.0, 'feasibility': 3.0, 'owner': 'unassigned'}
     """
-    data, name = ({}, "effort") if source is None else _read(source, "effort")
+    data, name = ({}, "effort") if source is None else read_yaml_mapping(source, what="effort")
     _check_keys(data, {"version", "default", "touchpoints", "themes"}, where=name)
     default = _effort_entry(data.get("default") or {}, where=f"{name}: default", base=_DEFAULT_EFFORT)
     out = {"default": default}
@@ -212,7 +190,7 @@ def load_actions(source) -> list[dict]:
     >>> a[0]["live_date"]
     datetime.date(2026, 1, 15)
     """
-    data, name = _read(source, "actions")
+    data, name = read_yaml_mapping(source, what="actions")
     _check_keys(data, {"version", "actions"}, where=name)
     items = data.get("actions") or []
     if not isinstance(items, list):

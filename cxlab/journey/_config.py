@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from cxlab._yaml import read_yaml_mapping
 from cxlab.config import JOURNEY_STAGES
-from cxlab.exceptions import DataLoadError, ParameterError
+from cxlab.exceptions import ParameterError
 
 __all__ = ["Stage", "JourneyConfig", "DEFAULT_JOURNEY", "load_journey"]
 
@@ -126,20 +126,9 @@ def load_journey(source=None) -> JourneyConfig:
         return DEFAULT_JOURNEY
     if isinstance(source, JourneyConfig):
         return source
-    name = "journey mapping"
-    if isinstance(source, (str, os.PathLike)):
-        import yaml
-
-        path = Path(source)
-        if not path.is_file():
-            raise DataLoadError(f"journey file {str(path)!r} does not exist; check the path.")
-        name = path.name
-        try:
-            source = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ParameterError(f"{name}: not valid YAML ({exc}); fix the syntax.") from None
-    if not isinstance(source, dict):
+    if not isinstance(source, (str, os.PathLike, dict)):
         raise ParameterError(f"journey must be a path, a dict or a JourneyConfig; received {type(source).__name__}.")
+    source, name = read_yaml_mapping(source, what="journey")
     unknown = sorted(set(source) - {"version", "stages", "theme_stages", "tickets_stage"})
     if unknown:
         raise ParameterError(f"{name} has unknown key(s) {unknown}; allowed: stages, theme_stages, tickets_stage.")

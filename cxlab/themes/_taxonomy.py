@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxlab._yaml import read_yaml_mapping
 from cxlab.exceptions import ParameterError
 
 __all__ = ["Taxonomy", "load_taxonomy", "find_taxonomy"]
@@ -45,7 +46,7 @@ class Taxonomy:
 def _from_mapping(themes, source: str) -> Taxonomy:
     if not isinstance(themes, dict) or not themes:
         raise ParameterError(
-            f"taxonomy {source}: 'themes' must map theme ids to seeds, got {type(themes).__name__}; "
+            f"{source}: 'themes' must map theme ids to seeds, got {type(themes).__name__}; "
             "see cxlab.themes.load_taxonomy for the format."
         )
     ids, labels, seeds = [], [], []
@@ -53,11 +54,11 @@ def _from_mapping(themes, source: str) -> Taxonomy:
         tid = str(key).strip()
         if not _ID.match(tid):
             raise ParameterError(
-                f"taxonomy {source}: theme id {tid!r} must be snake_case (letters, digits, _), "
+                f"{source}: theme id {tid!r} must be snake_case (letters, digits, _), "
                 "e.g. 'delivery_delay'; put the readable name under 'label:'."
             )
         if tid == "unthemed":
-            raise ParameterError(f"taxonomy {source}: 'unthemed' is reserved; choose another theme id.")
+            raise ParameterError(f"{source}: 'unthemed' is reserved; choose another theme id.")
         if isinstance(spec, dict):
             label = str(spec.get("label") or tid.replace("_", " "))
             words = spec.get("seeds", [])
@@ -68,7 +69,7 @@ def _from_mapping(themes, source: str) -> Taxonomy:
         words = tuple(str(w).strip() for w in (words or []) if str(w).strip())
         if not words:
             raise ParameterError(
-                f"taxonomy {source}: theme {tid!r} has no seeds; give a few words or phrases "
+                f"{source}: theme {tid!r} has no seeds; give a few words or phrases "
                 "customers use for it, e.g. seeds: [late, delayed, \"still waiting\"]."
             )
         ids.append(tid)
@@ -99,25 +100,10 @@ def load_taxonomy(taxonomy) -> Taxonomy:
     """
     if isinstance(taxonomy, Taxonomy):
         return taxonomy
-    source = "dict"
-    if isinstance(taxonomy, (str, Path)):
-        import yaml
-
-        path = Path(taxonomy)
-        source = str(path)
-        if not path.is_file():
-            raise ParameterError(f"taxonomy file {path} not found; pass the path of a YAML file.")
-        try:
-            taxonomy = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ParameterError(f"taxonomy file {path} is not valid YAML: {exc}") from None
-    if not isinstance(taxonomy, dict):
-        raise ParameterError(
-            f"taxonomy {source}: expected a mapping with 'themes', got {type(taxonomy).__name__}."
-        )
+    taxonomy, source = read_yaml_mapping(taxonomy, what="taxonomy")
     version = taxonomy.get("version", 1)
     if version != 1:
-        raise ParameterError(f"taxonomy {source}: version {version!r} is not supported (use version: 1).")
+        raise ParameterError(f"{source}: version {version!r} is not supported (use version: 1).")
     themes = taxonomy["themes"] if "themes" in taxonomy else {
         k: v for k, v in taxonomy.items() if k != "version"
     }
