@@ -7,6 +7,18 @@ its handful of heaviest words, a prototype by every comment assigned to it, so a
 by similarity to prototypes are cleaner. Anchored (taxonomy) themes start from their seed
 vectors and are pulled back toward them at every round, so they keep their meaning while the
 free themes move wherever the data is.
+
+Last, a short **self-training** pass (free themes only): the comments that clearly belong to
+one theme (the larger part of each theme by margin between its best and second-best
+similarity) train a linear classifier over all words; it relabels every comment, and the
+prototypes become the centroids of the relabelled themes. A centroid weighs every word of its
+members equally; the classifier learns which words *separate* themes, so comments whose few
+words are shared by two themes go where their discriminative words point. Measured gain is
+small (AMI +0.006 on the airline negatives, +0.002 on the demo's planted themes with per-theme
+F1 unchanged, +0.0004 on the clothing reviews; about 0.2 s on 9,000 tweets; the demo's
+unthemed share rises 10.3% -> 11.0%) but it lowered no agreement figure in our benchmarks,
+unlike word-association (PPMI-SVD) smoothing, LSA or nearest-neighbour smoothing of the
+comments, which were measured (AMI 0.20-0.25 on the airline negatives) and left out.
 """
 from __future__ import annotations
 
@@ -19,7 +31,7 @@ from sklearn.preprocessing import normalize
 
 from cxlab.themes._base import BaseGrouper
 
-__all__ = ["NMFGrouper", "nndsvd_init", "truncated_svd"]
+__all__ = ["NMFGrouper", "nndsvd_init", "self_train_prototypes", "truncated_svd"]
 
 
 def truncated_svd(X, n_components: int, random_state=None):
@@ -56,6 +68,49 @@ def nndsvd_init(svd, k: int) -> tuple[np.ndarray, np.ndarray]:
     return W, H
 
 
+def self_train_prototypes(X, C: np.ndarray, *, rounds: int = 2, confident_share: float = 0.7,
+                          strength: float = 0.5, random_state=None) -> np.ndarray:
+    """Refine prototypes ``C`` by self-training; returns new L2-normalised prototypes.
+
+    Each round keeps, per theme, the ``confident_share`` of its comments with the largest
+    margin (best minus second-best similarity), fits a linear SVM (``C=strength``: regularised,
+    pseudo-labels are noisy) on them and relabels every comment. Comments without any
+    feature do not count toward any prototype; a theme left without comments keeps its own.
+    """
+    from sklearn.svm import LinearSVC
+
+    k = C.shape[0]
+    S = np.asarray(X @ C.T, dtype=float)
+    has_words = S.max(axis=1) > 0
+    labels = S.argmax(axis=1)
+    for _ in range(rounds):
+        top2 = np.sort(S, axis=1)[:, -2:] if k > 1 else np.c_[np.zeros(len(S)), S]
+        margin = top2[:, 1] - top2[:, 0]
+        confident = np.zeros(len(labels), dtype=bool)
+        for j in range(k):
+            idx = np.flatnonzero((labels == j) & has_words)
+            if len(idx):
+                confident[idx[margin[idx] >= np.quantile(margin[idx], 1 - confident_share)]] = True
+        classes = np.unique(labels[confident])
+        if len(classes) < 3:  # binary SVMs give one score column; too few themes to gain anyway
+            break
+        clf = LinearSVC(C=strength, random_state=random_state)
+        with warnings.catch_warnings():  # a few hundred iterations are plenty for a relabelling
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X[confident], labels[confident])
+        S = np.asarray(clf.decision_function(X))
+        labels = clf.classes_[S.argmax(axis=1)]
+        S_full = np.full((S.shape[0], k), -np.inf)
+        S_full[:, clf.classes_] = S
+        S = S_full
+    new = np.vstack([
+        np.asarray(X[(labels == j) & has_words].sum(axis=0)).ravel()
+        if ((labels == j) & has_words).any() else C[j]
+        for j in range(k)
+    ])
+    return normalize(new)
+
+
 class NMFGrouper(BaseGrouper):
     """NMF + spherical refinement.
 
@@ -68,12 +123,20 @@ class NMFGrouper(BaseGrouper):
     anchor_strength : float, default=0.5
         How strongly anchored themes are pulled back to their seeds at each round
         (0 = seeds only initialise, 1 = seeds weigh as much as the comments).
+    self_train : int, default=0
+        Self-training rounds after the refinement (see :func:`self_train_prototypes`;
+        0 = none). Off by default: on the airline tweets, the demo and the clothing reviews
+        it moved AMI by only +0.001 to +0.006 while making some labels vaguer ("refund weeks /
+        instead") and leaving more demo comments unthemed. Not used when themes are anchored
+        by a taxonomy (they keep their seeds' meaning) nor for two themes or fewer.
     """
 
-    def __init__(self, *, max_iter: int = 300, refine_iter: int = 10, anchor_strength: float = 0.5):
+    def __init__(self, *, max_iter: int = 300, refine_iter: int = 10, anchor_strength: float = 0.5,
+                 self_train: int = 0):
         self.max_iter = max_iter
         self.refine_iter = refine_iter
         self.anchor_strength = anchor_strength
+        self.self_train = self_train
 
     def _nmf(self, X, k, seeds, random_state, svd=None):
         n_seeds = 0 if seeds is None else len(seeds)
@@ -128,5 +191,7 @@ class NMFGrouper(BaseGrouper):
             if np.allclose(new, C):
                 break
             C = new
+        if getattr(self, "self_train", 0) and anchors is None and C.shape[0] > 2:
+            C = self_train_prototypes(X, C, rounds=int(self.self_train), random_state=random_state)
         self.components_ = C
         return self

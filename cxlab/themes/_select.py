@@ -23,7 +23,7 @@ from scipy.optimize import linear_sum_assignment
 
 from cxlab.themes._grouping import truncated_svd
 
-__all__ = ["choose_n_themes", "npmi_coherence", "DEFAULT_CANDIDATES"]
+__all__ = ["DEFAULT_CANDIDATES", "choose_n_themes", "npmi_coherence"]
 
 DEFAULT_CANDIDATES = (4, 6, 8, 10, 12, 15)
 
@@ -60,6 +60,10 @@ def _match(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _fit(grouper, X, k, seeds, random_state, svd):
+    if getattr(grouper, "self_train", 0):
+        # comparing candidates needs the themes NMF finds, not the last polish: self-training
+        # would make each of the many fits below several times slower for the same ranking
+        grouper.self_train = 0
     try:
         return grouper.fit(X, k, seeds=seeds, random_state=random_state, svd=svd).components_
     except TypeError:  # a grouper that does not take a precomputed SVD
