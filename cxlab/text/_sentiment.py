@@ -102,6 +102,24 @@ class SentimentScorer:
                     words.update(h.lower() for h in _HANDLE.findall(str(text)))
         return frozenset(words)
 
+    def __getstate__(self):
+        # a saved scorer must be the same bytes for the same data: sets pickle in hash order
+        # (which changes between processes) and sklearn caches id(stop_words), an address
+        state = self.__dict__.copy()
+        if isinstance(state.get("ignored_words_"), frozenset):
+            state["ignored_words_"] = sorted(state["ignored_words_"])
+        adapter = state.get("adapter_")
+        if isinstance(adapter, dict) and "vectorizer" in adapter:
+            vectorizer = copy.copy(adapter["vectorizer"])
+            vectorizer.__dict__.pop("_stop_words_id", None)
+            state["adapter_"] = {**adapter, "vectorizer": vectorizer}
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("ignored_words_"), list):
+            state = {**state, "ignored_words_": frozenset(state["ignored_words_"])}
+        self.__dict__.update(state)
+
     def _fitted(self, items) -> SentimentScorer:
         """This scorer if fitted, else a copy fitted on ``items`` (transductive scoring)."""
         if hasattr(self, "ignored_words_"):

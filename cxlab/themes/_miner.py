@@ -54,8 +54,9 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         anchored, named as given, and at least two free themes are still discovered.
     text_col : str, default="text"
         Column of the comments when a DataFrame is given.
-    min_weight : float, default=0.05
+    min_weight : float, optional
         Similarity (0-1) a comment or clause needs to raise a theme. Below it: ``unthemed``.
+        Default 0.05 for ``backend="lexical"`` (TF-IDF cosine), 0.3 for ``"embeddings"``.
     stop_words : sequence of str, default=()
         Extra words to ignore: brand, product and staff names.
     min_df : int, default=3
@@ -72,6 +73,19 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         Grouping backend; default :class:`~cxlab.themes.NMFGrouper`.
     random_state : int, optional
         Seed for sampling and NMF; same data + same seed = same themes.
+    backend : {"lexical", "embeddings"}, default="lexical"
+        ``"embeddings"`` groups by sentence embeddings (paraphrases together; needs
+        ``pip install "cxlab[embeddings]"``, see :mod:`cxlab.themes._embed_fit`); labels,
+        quotes, tables and edits are the same, ``min_weight`` is then an embedding cosine.
+    embedding_model : str or Path, optional
+        A sentence-transformers folder or name; default ``"all-MiniLM-L6-v2"`` (the bundled
+        copy when installed). Never downloaded at run time (:mod:`cxlab.themes._embeddings`).
+    embedding_cache : str, Path or False, optional
+        Embedding cache folder (default ``$CXLAB_CACHE_DIR/embeddings`` or
+        ``~/.cache/cxlab/embeddings``); ``False``: no cache.
+    embedding_batch_size : int, default=32
+    progress : bool, optional
+        Progress bar while embedding (default: when stderr is a terminal).
 
     Attributes
     ----------
@@ -88,6 +102,10 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
     assignments_ : DataFrame
         One row per training comment x theme (``unthemed`` rows included).
     unthemed_share_ : float
+    sentiment_scorer_ : SentimentScorer
+        Fitted on the training clauses and reused for new comments, so a comment gets the same
+        sentiment whatever batch it is assigned in (``None`` when loaded from an older file:
+        new comments are then scored by a scorer adapted to them).
 
     Examples
     --------
@@ -101,9 +119,10 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
     ['delivery late / waiting', 'runs small / dress']
     """
 
-    def __init__(self, n_themes="auto", *, taxonomy=None, text_col="text", min_weight=0.05,
+    def __init__(self, n_themes="auto", *, taxonomy=None, text_col="text", min_weight=None,
                  stop_words=(), min_df=3, max_df=0.3, n_quotes=3, fit_on="comments", grouper=None,
-                 random_state=None):
+                 random_state=None, backend="lexical", embedding_model=None, embedding_cache=None,
+                 embedding_batch_size=32, progress=None):
         self.n_themes = n_themes
         self.taxonomy = taxonomy
         self.text_col = text_col
@@ -115,6 +134,11 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         self.fit_on = fit_on
         self.grouper = grouper
         self.random_state = random_state
+        self.backend = backend
+        self.embedding_model = embedding_model
+        self.embedding_cache = embedding_cache
+        self.embedding_batch_size = embedding_batch_size
+        self.progress = progress
 
     # ------------------------------------------------------------------ input
     def _texts(self, X, *, where: str) -> pd.Series:
@@ -144,14 +168,46 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
             raise ParameterError(f"n_themes must be 'auto' or a positive int, got {k!r}.")
         if self.fit_on not in ("clauses", "comments"):
             raise ParameterError(f"fit_on must be 'clauses' or 'comments', got {self.fit_on!r}.")
-        if not 0 <= float(self.min_weight) < 1:
+        if self.min_weight is not None and not 0 <= float(self.min_weight) < 1:
             raise ParameterError(f"min_weight must be in [0, 1), got {self.min_weight!r}.")
+        backend = getattr(self, "backend", "lexical")
+        if backend not in ("lexical", "embeddings"):
+            raise ParameterError(f"backend must be 'lexical' or 'embeddings', got {backend!r}.")
+        if backend == "embeddings":
+            from cxlab.themes._embed_fit import check_embeddings_available
+
+            check_embeddings_available()  # ImportError with the install command, before any work
+
+    def _min_weight(self) -> float:
+        """``min_weight``, or the backend's default when it is None."""
+        if self.min_weight is not None:
+            return float(self.min_weight)
+        if getattr(self, "backend", "lexical") == "embeddings":
+            from cxlab.themes._embed_fit import EMBEDDING_MIN_WEIGHT
+
+            return EMBEDDING_MIN_WEIGHT
+        return 0.05
 
     def _is_training(self, texts: pd.Series) -> bool:
         """True when ``texts`` are the comments this model was fitted on (tables reusable)."""
         if getattr(self, "_train", None) is None and getattr(self, "_tables_", None) is None:
             return False  # loaded without tables: nothing to reuse
         return _text_hash(texts) == getattr(self, "_fit_hash_", None)
+
+    @property
+    def sentiment_scorer_(self):
+        """Sentiment scorer fitted on the training clauses, reused for new comments.
+
+        A comment then gets the same sentiment whatever batch (chunk, partition) it is scored
+        in. Fitted on first use (fitting themes alone does not need it); saved with the model.
+        ``None`` for a model loaded from a file written before it existed: new comments are
+        then scored by a scorer adapted to them.
+        """
+        scorer = self.__dict__.get("_sentiment_scorer")
+        train = getattr(self, "_train", None)
+        if scorer is None and train is not None and len(train["prep"].clauses):
+            scorer = self._sentiment_scorer = train["prep"].fit_scorer()
+        return scorer
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "components_"):
@@ -166,6 +222,7 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
             raise ParameterError("ThemeMiner.fit: no comments given; pass at least a few comments.")
         prep = prepare(texts)
         self._fit_hash_ = _text_hash(texts)
+        self._sentiment_scorer = None  # fitted on first use: see sentiment_scorer_
         usable = ~(prep.comments["is_empty"] | prep.comments["is_non_english"]).to_numpy()
         if usable.sum() < 2:
             raise ParameterError(
@@ -187,6 +244,11 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
             Xfit = Xd[np.flatnonzero(usable)]
 
         tax = None if self.taxonomy is None else load_taxonomy(self.taxonomy)
+        if getattr(self, "backend", "lexical") == "embeddings":  # only the grouping differs
+            from cxlab.themes._embed_fit import fit_embeddings
+
+            fit_embeddings(self, prep, usable, Xd, Xc, tax)
+            return self
         seeds = self._seed_matrix(tax)
         n_tax = 0 if tax is None else len(tax)
         grouper_factory = (lambda: NMFGrouper()) if self.grouper is None else (
@@ -217,7 +279,9 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
             rows.append(v)
         return np.vstack(rows)
 
-    def _finish_fit(self, prep, usable, Xd, Xc, tax) -> None:
+    def _finish_fit(self, prep, usable, Xd, Xc, tax, lexical=None) -> None:
+        # lexical: word matrix of the comments when Xd/Xc are another space (embeddings);
+        # keywords, labels and quote diversity always come from words
         C = self.grouper_.components_
         n_tax = 0 if tax is None else len(tax)
         doc_sims = self.grouper_.score(Xd)
@@ -229,12 +293,18 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         self.components_ = C[keep]
         self.theme_ids_ = ([*tax.ids] if tax else []) + [f"theme_{i + 1:02d}" for i in range(len(free))]
         self.anchored_ = {t: i < n_tax for i, t in enumerate(self.theme_ids_)}
-        self._train = {"prep": prep, "usable": usable, "Xd": Xd, "Xc": Xc}
+        self._train = {"prep": prep, "usable": usable, "Xd": Xd, "Xc": Xc,
+                       "Ld": Xd if lexical is None else lexical}
         # keywords, labels and quotes from the training comments
         names = self.vectorizer_.get_feature_names_out()
         doc_sims = self._score(Xd)
         labels_pos = np.where(usable, doc_sims.argmax(axis=1) if doc_sims.shape[1] else -1, -1)
-        kws = theme_keywords(Xd, labels_pos, self.components_, names)
+        if lexical is None:
+            kws = theme_keywords(Xd, labels_pos, self.components_, names)
+        else:
+            from cxlab.themes._embed_fit import lexical_centroids
+
+            kws = theme_keywords(lexical, labels_pos, lexical_centroids(lexical, labels_pos, len(keep)), names)
         readable = self.vectorizer_.readable
         self.keywords_ = {t: [readable(k) for k in kw] for t, kw in zip(self.theme_ids_, kws)}
         self.labels_ = {}
@@ -253,6 +323,10 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         return doc_feats, clause_feats
 
     def _matrices(self, prep):
+        if getattr(self, "backend", "lexical") == "embeddings":
+            from cxlab.themes._embed_fit import embedded_matrices
+
+            return embedded_matrices(self, prep)
         doc_feats, clause_feats = self._analyze(prep)
         return self.vectorizer_.transform(doc_feats), self.vectorizer_.transform(clause_feats)
 
@@ -265,7 +339,7 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
             index=prep.comments.index, ids=list(self.theme_ids_), labels=self.labels_, usable=usable,
             doc_sims=self._score(Xd), clause_sims=self._score(Xc),
             clause_rows=prep.clauses["row"].to_numpy(), comment_sentiment=prep.comment_sentiment,
-            clause_sentiment=prep.clause_sentiment, min_weight=float(self.min_weight))
+            clause_sentiment=prep.clause_sentiment, min_weight=self._min_weight())
 
     def _comment_table(self, prep, primary) -> pd.DataFrame:
         c = prep.comments
@@ -286,7 +360,7 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         doc_sims = self._score(Xd)
         W = comment_weights(doc_sims, self._score(Xc), prep.clauses["row"].to_numpy())
         W[~usable] = 0.0
-        return W, primary_positions(doc_sims, W, usable, float(self.min_weight))
+        return W, primary_positions(doc_sims, W, usable, self._min_weight())
 
     def _refresh_tables(self) -> None:
         """Recompute primary themes, quotes and shares after fit or an edit (tables lazily)."""
@@ -303,7 +377,7 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
             order = pos[np.argsort(-W[pos, j], kind="stable")][:50]
             # redact only the candidates: redacting the whole corpus waits for the tables
             texts = dict(zip(order.tolist(), redact([clean.iat[p] for p in order])))
-            picked = pick_quotes(tr["Xd"], W[:, j], order, texts, n=self.n_quotes)
+            picked = pick_quotes(tr.get("Ld", tr["Xd"]), W[:, j], order, texts, n=self.n_quotes)
             self.quotes_[t] = [texts[p] for p in picked]
         self._tables_ = None
 
@@ -331,7 +405,8 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         """Return ``(comments, assignments)`` tables for new comments (input index kept)."""
         self._check_fitted()
         texts = self._texts(X, where="ThemeMiner.assign")
-        prep = prepare(texts)
+        # models saved before sentiment_scorer_ existed score new comments transductively
+        prep = prepare(texts, scorer=self.sentiment_scorer_)
         usable = ~(prep.comments["is_empty"] | prep.comments["is_non_english"]).to_numpy()
         Xd, Xc = self._matrices(prep)
         primary, assignments, _ = self._tables(prep, usable, Xd, Xc)

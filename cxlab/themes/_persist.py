@@ -32,6 +32,7 @@ class PersistMixin:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._build_tables()  # the (redacted) training tables travel with the model
+        _ = self.sentiment_scorer_  # fitted now: a loaded model has no training clauses
         state = {k: v for k, v in self.__dict__.items() if k != "_train"}
         payload = {"format": FORMAT, "format_version": FORMAT_VERSION,
                    "cxlab_version": __version__, "state": state}

@@ -31,11 +31,17 @@ def split_clauses(text: str) -> list[str]:
     return parts or ([text] if text else [])
 
 
-def score_sentiment(texts: list[str]) -> np.ndarray:
-    """Compound sentiment in [-1, 1] per text (cxlab.text's CX-tuned scorer)."""
+def score_sentiment(texts: list[str], scorer=None) -> np.ndarray:
+    """Compound sentiment in [-1, 1] per text (cxlab.text's CX-tuned scorer).
+
+    ``scorer`` is a fitted :class:`~cxlab.text.SentimentScorer`; without one, a scorer adapted
+    to ``texts`` themselves is used (transductive, as :func:`cxlab.text.score_sentiment`).
+    """
     if not texts:
         return np.zeros(0)
-    return np.asarray(_text.score_sentiment(pd.Series(texts, dtype=object)), dtype=float)
+    if scorer is None:
+        return np.asarray(_text.score_sentiment(pd.Series(texts, dtype=object)), dtype=float)
+    return np.asarray(scorer.score(pd.Series(texts, dtype=object))["compound"], dtype=float)
 
 
 def sentiment_label(scores) -> np.ndarray:
@@ -60,6 +66,7 @@ class Prepared:
 
     comments: pd.DataFrame
     clauses: pd.DataFrame
+    scorer: object = None
     _redacted: list[str] | None = None
     _comment_sentiment: np.ndarray | None = None
     _clause_sentiment: np.ndarray | None = None
@@ -82,10 +89,22 @@ class Prepared:
             self._comment_sentiment = np.divide(total, count, out=np.zeros(n), where=count > 0)
         return self._comment_sentiment
 
+    def fit_scorer(self):
+        """The sentiment scorer of these clauses, fitted on them when none was given.
+
+        A scorer fitted on the training clauses and reused for new comments makes a comment's
+        sentiment the same whatever batch (chunk, partition) it is scored in; fitting it on the
+        clauses and then scoring them gives exactly the transductive scores.
+        """
+        if self.scorer is None:
+            self.scorer = _text.SentimentScorer().fit(pd.Series(self.clauses["clause"].tolist(), dtype=object))
+        return self.scorer
+
     @property
     def clause_sentiment(self) -> np.ndarray:
         if self._clause_sentiment is None:
-            self._clause_sentiment = score_sentiment(self.clauses["clause"].tolist())
+            texts = self.clauses["clause"].tolist()
+            self._clause_sentiment = score_sentiment(texts, self.fit_scorer() if texts else None)
         return self._clause_sentiment
 
 
@@ -96,8 +115,11 @@ def _flags(raw: pd.Series) -> pd.DataFrame:
                          "is_non_english": f["is_non_english"].to_numpy(bool)}, index=raw.index)
 
 
-def prepare(texts: pd.Series) -> Prepared:
-    """Normalise, flag and split ``texts`` (a Series; its index is kept)."""
+def prepare(texts: pd.Series, *, scorer=None) -> Prepared:
+    """Normalise, flag and split ``texts`` (a Series; its index is kept).
+
+    ``scorer``: a fitted sentiment scorer for the clauses (default: one adapted to them).
+    """
     raw = texts.astype(object).where(texts.notna(), "")
     clean = _text.normalize_text(raw.astype(object))
     clean = pd.Series(["" if c is None else str(c) for c in clean], index=raw.index, dtype=object)
@@ -113,4 +135,4 @@ def prepare(texts: pd.Series) -> Prepared:
             rows.append(i)
             parts.append(p)
     clauses = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "clause": pd.Series(parts, dtype=object)})
-    return Prepared(comments=comments, clauses=clauses)
+    return Prepared(comments=comments, clauses=clauses, scorer=scorer)
