@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "ThemeMiner": "cxlab.themes",
     "pain_points": "cxlab.themes",
     "describe_pain_points": "cxlab.themes",
+    "mine_themes_at_scale": "cxlab.scale",
     "PersonaModel": "cxlab.personas",
     "build_customer_features": "cxlab.personas",
     "profile_personas": "cxlab.personas",

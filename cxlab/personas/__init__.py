@@ -12,6 +12,8 @@ from cxlab.personas._features import build_customer_features, load_customer_tabl
 from cxlab.personas._model import PersonaModel
 from cxlab.personas._persist import load_persona_model, save_persona_model
 from cxlab.personas._profile import describe_stability, persona_kpis, profile_personas
+from cxlab.personas._scale import (SampleFit, ScaledAssignment, assign_personas_at_scale,
+                                   fit_personas_on_sample)
 from cxlab.personas._stats import mean_interval, nps_interval, wilson_interval
 from cxlab.personas._synthetic import make_synthetic_customers
 from cxlab.personas._traits import persona_traits
@@ -30,4 +32,8 @@ __all__ = [
     "nps_interval",
     "wilson_interval",
     "mean_interval",
+    "fit_personas_on_sample",
+    "assign_personas_at_scale",
+    "SampleFit",
+    "ScaledAssignment",
 ]
