@@ -16,11 +16,19 @@ def _name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+#: conda-forge names of packages whose PyPI name differs (PyPI name -> conda name)
+CONDA_NAMES = {"torch": "pytorch-cpu"}
+
+
 def _pyproject_requirements() -> set[str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    reqs += project["optional-dependencies"]["dev"]
-    return {_name(r) for r in reqs}
+    for extra in project["optional-dependencies"].values():
+        reqs += extra
+    names = {_name(r) for r in reqs} - {"cxlab"}  # dev pulls the other extras by name
+    if any(r.startswith("dask[distributed]") for r in reqs):
+        names.add("distributed")  # conda-forge packages dask's distributed extra apart
+    return {CONDA_NAMES.get(n, n) for n in names}
 
 
 def _environment_requirements() -> set[str]:
