@@ -376,6 +376,16 @@ def test_date_options_and_day_first_sniffing():
     assert "not a date in format '%d.%m.%Y'" in report.issues["reason"].iloc[0]
 
 
+def test_iso_dates_keep_their_order_in_a_day_first_column():
+    # 31/01 makes the column day-first; pandas then guesses %Y-%d-%m for 2025-01-02 and would
+    # swap the day and month of every ISO date that comes first
+    df, report = load_feedback(_feedback(created_at=["2025-01-02", "2025-03-04 10:30", "31/01/2025",
+                                                     "02/03/2025"]))
+    assert df["created_at"].tolist() == [pd.Timestamp("2025-01-02"), pd.Timestamp("2025-03-04 10:30"),
+                                         pd.Timestamp("2025-01-31"), pd.Timestamp("2025-03-02")]
+    assert report.issues.empty
+
+
 def test_out_of_range_values_are_set_missing_and_reported():
     frame = _feedback(nps=[11, 0, 10, -1], rating=[0, 1, 5, 6], ces=[7, 8, 1, 1])
     df, report = load_feedback(frame)

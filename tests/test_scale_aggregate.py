@@ -113,6 +113,32 @@ def test_plot_tables_match_the_in_memory_ones(demo, parts):
     assert agg.describe(top=2).splitlines()[0].startswith(f"{miner.n_themes_} themes")
 
 
+def test_dates_are_read_alike_in_every_part(demo, tmp_path):
+    """Parts are read batch by batch, yet dates are read as on the whole table: day-first decided
+    once, ISO and day-first layouts side by side, values that are not dates counted."""
+    fb, miner = demo
+    mixed = fb.copy()
+    when = pd.to_datetime(fb["created_at"], format="ISO8601", errors="coerce")
+    later = np.arange(len(fb)) >= len(fb) // 2  # the last two of four parts: day-first text
+    mixed.loc[later, "created_at"] = when[later].dt.strftime("%d/%m/%Y %H:%M")
+    # a part that opens on an ambiguous date (read month-first on its own), and a non-date
+    first_later = int(np.flatnonzero(later)[0])
+    mixed.loc[first_later, "created_at"] = "03/02/2025 10:00"
+    mixed.loc[3, "created_at"] = "last tuesday"
+    out = write_parts(tmp_path / "out", miner, mixed, n_parts=4)
+    with pytest.warns(UserWarning, match="comment\\(s\\) have a 'created_at' value that is not a date") as rec:
+        agg = aggregate_parts(out, miner, **KW)
+    with pytest.warns(UserWarning, match="not a date"):
+        want = theme_trends(mixed, miner, time_col="created_at")
+    _assert_tables_equal(agg.trends, want)
+    n_bad = int(fb["created_at"].isin(["not recorded"]).sum()) + 1
+    assert agg.n_undated == n_bad and str(rec[0].message).startswith(f"{n_bad} of {len(fb)} ")
+    # the day-first parts land in the same months as the ISO originals (3 Feb, not 2 Mar)
+    month = agg.trends.groupby("period")["n_total"].first()
+    orig = theme_trends(fb.drop(index=[3, first_later]), miner, time_col="created_at")
+    assert (month - orig.groupby("period")["n_total"].first()).abs().sum() <= 2
+
+
 def test_plots_take_the_aggregates(demo, parts):
     import matplotlib
 

@@ -57,6 +57,18 @@ def test_cli_writes_the_tables(csv_path, tmp_path, capsys):
     assert model.n_themes_ == 3
 
 
+def test_cli_reports_dates_it_cannot_read_in_one_line(csv_path, tmp_path, capsys):
+    src = pd.read_csv(csv_path)
+    src.loc[7, "when"] = "next week"
+    src.loc[8, "when"] = "15/08/2025"  # day-first: read, not lost
+    path = tmp_path / "dated.csv"
+    src.to_csv(path, index=False)
+    assert _run(path, tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert err.startswith("cxlab themes: warning: 1 of 240 comment(s) have a 'when' value that is not a "
+                          "date (e.g. 'next week')") and err.count("\n") == 1
+
+
 def test_cli_is_byte_identical_for_the_same_seed(csv_path, tmp_path):
     assert _run(csv_path, tmp_path / "a") == 0
     assert _run(csv_path, tmp_path / "b") == 0

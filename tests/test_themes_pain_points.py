@@ -170,7 +170,9 @@ def test_demo_planted_themes_are_each_matched(demo):
 
 def test_demo_emerging_delivery_problem_is_flagged(demo):
     fb, truth, miner = demo
-    t = pain_points(fb, miner, time_col="created_at")
+    # the raw demo export plants one date that is not a date: reported, not silently dropped
+    with pytest.warns(UserWarning, match=r"^1 of \d+ comment\(s\) have a 'created_at' value that is not a date"):
+        t = pain_points(fb, miner, time_col="created_at")
     planted = truth[truth["theme"] == "delivery_delay"]["feedback_id"]
     member = fb["feedback_id"].isin(planted).to_numpy()
     best = max(miner.theme_ids_, key=lambda th: (miner.comments_["primary_theme"].to_numpy()[member] == th).mean())
@@ -191,3 +193,30 @@ def test_airline_negative_tweets_themes(shared_datasets):
     # issue target is 0.30, not reached: cxlab's defaults give 0.229 (plain NMF k=10: 0.087)
     assert ami >= 0.22, ami
     assert (pred == "unthemed").mean() <= 0.10
+
+
+def test_trends_read_every_date_layout_and_report_values_that_are_not_dates(fb, fitted):
+    """Dates in several layouts all reach the trend; a value that is not a date is counted, not lost."""
+    miner, _ = fitted
+    mixed = fb.copy()
+    when = mixed["created_at"]
+    # ISO first (pd.to_datetime would fix that format and turn the rest into NaT), then
+    # day-first text (31/01/2025 shows the order) and offsets that change with daylight saving
+    text = when.dt.strftime("%Y-%m-%d").astype(object)
+    text[1::3] = when[1::3].dt.strftime("%d/%m/%Y")
+    text[2::3] = (when[2::3] + pd.Timedelta(hours=12)).dt.strftime("%Y-%m-%d %H:%M:%S") + np.where(
+        when[2::3].dt.month.between(4, 10), " +0100", " +0000")
+    mixed["created_at"] = text
+    mixed.loc[[5, 6], "created_at"] = ["soon", "n/a"]  # one not a date, one missing
+    with pytest.warns(UserWarning, match=r"1 of 900 comment\(s\) have a 'created_at' value that is not "
+                                         r"a date \(e.g. 'soon'\)"):
+        tr = theme_trends(mixed, miner, time_col="created_at")
+    want = theme_trends(fb, miner, time_col="created_at")
+    # every comment but the two without a date is placed in its true month
+    assert tr.groupby("period")["n_total"].first().sum() == len(fb) - 2
+    assert tr["period"].tolist() == want["period"].tolist()
+    assert (want["n_total"] - tr["n_total"]).isin([0, 1, 2]).all()
+    with pytest.warns(UserWarning, match="1 of 900"):
+        table = pain_points(mixed, miner, time_col="created_at")
+    base = pain_points(fb, miner, time_col="created_at")
+    assert table.set_index("theme_id")["trend"].to_dict() == base.set_index("theme_id")["trend"].to_dict()

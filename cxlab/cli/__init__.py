@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 
 from cxlab._version import __version__
 from cxlab.exceptions import CxlabError, ReportError
@@ -58,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args._run(args) or 0)
+        with warnings.catch_warnings():
+            # data warnings (rows left out of one figure, unused taxonomy seeds...) read as one
+            # line in a terminal or cron log, not as a source location
+            warnings.showwarning = lambda message, category, *rest, **kw: print(
+                f"cxlab {args.command}: warning: {message}", file=sys.stderr)
+            return int(args._run(args) or 0)
     except KeyboardInterrupt:
         print("cxlab: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

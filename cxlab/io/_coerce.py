@@ -212,6 +212,10 @@ def _parse_dates(text: pd.Series, *, date_format, dayfirst) -> pd.Series:
         fmt = None
         for value in text[present].iloc[:20]:
             fmt = guess_datetime_format(value, dayfirst=dayfirst)
+            if fmt and fmt.startswith("%Y") and dayfirst:
+                # year-first dates are never day-first: with dayfirst pandas guesses %Y-%d-%m
+                # for 2025-01-02 and would swap the day and month of every ISO date
+                fmt = guess_datetime_format(value, dayfirst=False)
             if fmt:
                 break
         for step in ([fmt] if fmt else []) + ["ISO8601", "mixed"]:

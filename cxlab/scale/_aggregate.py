@@ -34,6 +34,7 @@ from cxlab.scale._aggregate_stats import (
     trend_tables,
 )
 from cxlab.themes._assign import UNTHEMED
+from cxlab.themes._time import SNIFF_VALUES, present_text, sniff_dayfirst, warn_undated
 
 __all__ = ["ThemeAggregates", "aggregate_parts", "summarise_parts"]
 
@@ -57,6 +58,8 @@ class ThemeAggregates:
     segments : dict of str -> DataFrame
         As :func:`cxlab.themes.theme_segments`, one table per segment column.
     n_comments, n_empty, n_non_english : int
+    n_undated : int
+        Comments whose time value is present but not a date (left out of the trends only).
     unthemed_share : float
         Share of all comments whose primary theme is ``unthemed``.
     n_themes_ : int
@@ -72,6 +75,7 @@ class ThemeAggregates:
     n_non_english: int = 0
     unthemed_share: float = float("nan")
     n_themes_: int = 0
+    n_undated: int = 0
 
     @property
     def unthemed_share_(self) -> float:
@@ -108,6 +112,18 @@ def _batches(files: list[Path], columns: list[str]):
         pf = pq.ParquetFile(path)
         for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns):
             yield batch.to_pandas()
+
+
+def _sniff_parts(files: list[Path], time_col: str) -> bool:
+    """Day-first or not, from the first present time values of the parts (as on a whole table)."""
+    seen, n = [], 0
+    for batch in _batches(files, [time_col]):
+        present = present_text(batch[time_col])
+        seen.append(present)
+        n += len(present)
+        if n >= SNIFF_VALUES:
+            break
+    return sniff_dayfirst(pd.concat(seen)) if seen else False
 
 
 class _AssignmentStream:
@@ -168,7 +184,8 @@ def aggregate_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
     cols += [c for c in dict.fromkeys([time_col, outcome_col, customer_col, *segment_cols]) if c]
     ids = list(miner.theme_ids_)
     acc = Accumulator(ids, time_col=time_col, outcome_col=outcome_col, segment_cols=segment_cols,
-                      customer_col=customer_col, freq=freq)
+                      customer_col=customer_col, freq=freq,
+                      dayfirst=_sniff_parts(comment_files, time_col) if time_col else False)
     assignments = _AssignmentStream(assign_files)
     last = -1
     for comments in _batches(comment_files, cols):
@@ -267,6 +284,7 @@ def _finish(acc: Accumulator, miner, *, alpha, time_col, freq) -> ThemeAggregate
         impact_weight = 1 + np.clip(-np.nan_to_num(b), 0, None) / sd
     trends = None
     if time_col is not None:
+        warn_undated(acc.n_undated, n, time_col, acc.undated_examples, stacklevel=2)
         trend_cols, trends = trend_tables(acc.periods, ids, miner.labels_, alpha=alpha)
         out = out.join(trend_cols)
     segments = {}
@@ -282,7 +300,7 @@ def _finish(acc: Accumulator, miner, *, alpha, time_col, freq) -> ThemeAggregate
     return ThemeAggregates(
         pain_points=out, theme_info=_theme_info(acc, miner, n), trends=trends, segments=segments,
         n_comments=n, n_empty=acc.n_empty, n_non_english=acc.n_non_english,
-        unthemed_share=float(unthemed), n_themes_=len(ids))
+        unthemed_share=float(unthemed), n_themes_=len(ids), n_undated=acc.n_undated)
 
 
 def _theme_info(acc: Accumulator, miner, n: int) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from scipy import stats
 from cxlab.exceptions import SchemaError
 from cxlab.themes._assign import UNTHEMED
 from cxlab.themes._stats import bh_adjust, binomial_trend
+from cxlab.themes._time import read_times
 
 __all__ = ["Accumulator", "exact_rank", "ols_from_moments", "segment_tables", "trend_tables"]
 
@@ -89,6 +90,8 @@ class Accumulator:
     segment_cols: list = field(default_factory=list)
     customer_col: str | None = None
     freq: str = "M"
+    #: day or month first in dates such as 04/09/2012, decided once for all batches
+    dayfirst: bool = False
 
     def __post_init__(self):
         k = len(self.ids)
@@ -103,6 +106,8 @@ class Accumulator:
         self.label_counts = np.zeros((k + 1, 3), dtype=np.int64)
         self.outcome = _Outcome(k) if self.outcome_col is not None else None
         self.periods: dict = {}
+        self.n_undated = 0  # time values present but not dates (reported, left out of trends)
+        self.undated_examples: list = []
         self.segments = {c: {} for c in self.segment_cols}
         self._cust_all = _DistinctHashes()
         self._cust = [_DistinctHashes() for _ in range(k)]
@@ -153,9 +158,10 @@ class Accumulator:
         return self._cust[j].compact()
 
     def _add_periods(self, col: pd.Series, M: np.ndarray) -> None:
-        when = pd.to_datetime(col, errors="coerce")
-        if getattr(when.dt, "tz", None) is not None:
-            when = when.dt.tz_localize(None)
+        when, bad = read_times(col, dayfirst=self.dayfirst)
+        if bad.any():
+            self.n_undated += int(bad.sum())
+            self.undated_examples += col[bad].head(3 - len(self.undated_examples)).tolist()
         per = when.dt.to_period(self.freq)
         ok = per.notna().to_numpy()
         if not ok.any():

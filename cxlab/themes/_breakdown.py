@@ -6,6 +6,7 @@ import pandas as pd
 
 from cxlab.exceptions import SchemaError
 from cxlab.themes._assign import UNTHEMED
+from cxlab.themes._time import read_times, warn_undated
 
 __all__ = ["theme_membership", "theme_trends", "theme_segments"]
 
@@ -60,9 +61,8 @@ def theme_trends(feedback: pd.DataFrame, miner, *, time_col: str = "created_at",
     """
     _check_cols(feedback, {"time_col": time_col})
     _, _, member = theme_membership(feedback, miner)
-    when = pd.to_datetime(feedback[time_col], errors="coerce", utc=False)
-    if getattr(when.dt, "tz", None) is not None:
-        when = when.dt.tz_localize(None)
+    when, bad = read_times(feedback[time_col])
+    warn_undated(int(bad.sum()), len(bad), time_col, feedback[time_col][bad].head(3))
     period = when.dt.to_period(freq).dt.start_time.to_numpy()
     ok = ~pd.isna(period)
     m = member[ok].assign(period=period[ok])

@@ -7,6 +7,7 @@ import pandas as pd
 from cxlab.exceptions import SchemaError
 from cxlab.themes._breakdown import _check_cols, theme_membership
 from cxlab.themes._stats import bh_adjust, binomial_trend, ols_drivers
+from cxlab.themes._time import read_times, warn_undated
 
 __all__ = ["pain_points", "describe_pain_points"]
 
@@ -132,9 +133,8 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
 
 
 def _trends(feedback, M, *, time_col, freq, alpha) -> pd.DataFrame:
-    when = pd.to_datetime(feedback[time_col], errors="coerce")
-    if getattr(when.dt, "tz", None) is not None:
-        when = when.dt.tz_localize(None)
+    when, bad = read_times(feedback[time_col])
+    warn_undated(int(bad.sum()), len(bad), time_col, feedback[time_col][bad].head(3), stacklevel=4)
     per = when.dt.to_period(freq)
     ok = per.notna().to_numpy()
     codes = (per[ok].dt.start_time.rank(method="dense").to_numpy() - 1).astype(int)
