@@ -15,6 +15,7 @@ Typical inputs:
 """
 from __future__ import annotations
 
+import warnings
 from itertools import combinations
 from math import factorial
 
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
-from cxlab.kpis._validate import as_list, check_alpha, require_columns
+from cxlab.kpis._validate import as_list, check_alpha, read_numbers, require_columns
 
 __all__ = [
     "relative_weights",
@@ -176,7 +177,15 @@ def driver_importance(df: pd.DataFrame, *, outcome: str, drivers=None, method: s
         ``ci_high`` (bootstrap interval of ``importance``), ``rank``, ``performance`` (mean driver
         score; for 0/1 theme indicators the share of comments mentioning it), ``coefficient``
         (standardized multiple-regression beta), ``direction`` (``"positive"``/``"negative"``),
-        ``n``, ``r2``, ``method``.
+        ``n`` (rows used), ``n_missing`` (rows of ``df`` left out because the outcome or, listwise,
+        any driver, pairwise this driver, is missing; ``n + n_missing == len(df)``), ``r2``,
+        ``method``.
+
+    Raises
+    ------
+    SchemaError
+        When the outcome or a driver holds text that is not a number (``"Don't know"``). Blanks
+        and ``"N/A"``-like spellings count as missing.
 
     Examples
     --------
@@ -204,8 +213,9 @@ def driver_importance(df: pd.DataFrame, *, outcome: str, drivers=None, method: s
     if method == "shapley" and len(drivers) > _MAX_SHAPLEY:
         raise ParameterError(f"method='shapley' handles up to {_MAX_SHAPLEY} drivers; got {len(drivers)}. "
                              "Use method='relative_weights' or fewer drivers.")
-    data = df[drivers + [outcome]].apply(pd.to_numeric, errors="coerce").astype(float)
-    data = data[data[outcome].notna()]
+    data = df[drivers + [outcome]].apply(lambda col: read_numbers(col, name=f"df column {col.name!r}"))
+    n_rows = len(data)
+    data = data[data[outcome].notna()].astype(float)
     if missing == "auto":
         complete = int(data.notna().all(axis=1).sum())
         missing = "listwise" if complete >= 0.7 * len(data) else "pairwise"
@@ -241,6 +251,7 @@ def driver_importance(df: pd.DataFrame, *, outcome: str, drivers=None, method: s
             frame = pd.DataFrame(sample, columns=data.columns) if missing == "pairwise" else sample
             boot[b] = (solve(_pairwise_corr(frame) if missing == "pairwise" else _corr(frame)))[0]
         low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2], axis=0)
+    n_used = data[drivers].notna().sum().to_numpy() if missing == "pairwise" else np.full(len(drivers), n)
     out = pd.DataFrame({
         "driver": drivers,
         "importance": weights,
@@ -250,7 +261,8 @@ def driver_importance(df: pd.DataFrame, *, outcome: str, drivers=None, method: s
         "performance": data[drivers].mean().to_numpy(),
         "coefficient": betas,
         "direction": np.where(betas >= 0, "positive", "negative"),
-        "n": data[drivers].notna().sum().to_numpy() if missing == "pairwise" else n,
+        "n": n_used,
+        "n_missing": n_rows - n_used,
         "r2": r2,
         "method": f"{method} ({missing})",
     })
@@ -300,7 +312,10 @@ def pivot_touchpoint_scores(survey: pd.DataFrame, *, score: str = "perception",
     """Touchpoint survey (long) -> one row per respondent, one column per touchpoint, plus outcome.
 
     Several service dimensions of one touchpoint are averaged. The outcome is the respondent's
-    mean ``overall_satisfaction``. The index is ``id_col``.
+    mean ``overall_satisfaction``. The index is ``id_col``. Missing answers (blank, ``"N/A"``)
+    leave NaN cells, which :func:`driver_importance` counts in ``n_missing``; text that is not a
+    number raises :class:`SchemaError`; rows without an id or touchpoint are left out with a
+    ``UserWarning`` giving their count.
 
     Examples
     --------
@@ -313,11 +328,17 @@ def pivot_touchpoint_scores(survey: pd.DataFrame, *, score: str = "perception",
     1          r2  5.0      4.0                   5.0
     """
     require_columns(survey, [id_col, driver_col, score, outcome], arg="survey")
-    values = pd.to_numeric(survey[score], errors="coerce")
+    values = read_numbers(survey[score], name=f"survey column {score!r}")
+    overall = read_numbers(survey[outcome], name=f"survey column {outcome!r}")
+    unplaced = survey[[id_col, driver_col]].isna().any(axis=1)
+    if unplaced.any():  # no cell to put them in: say so rather than let groupby drop them
+        warnings.warn(f"pivot_touchpoint_scores left out {int(unplaced.sum())} of {len(survey)} survey row(s) "
+                      f"with no {id_col!r} or {driver_col!r}; fill those values or drop the rows first.",
+                      UserWarning, stacklevel=2)
     wide = (survey.assign(_v=values).groupby([id_col, driver_col], sort=True)["_v"].mean()
             .unstack(driver_col))
     wide.columns = [str(c) for c in wide.columns]
-    overall = pd.to_numeric(survey[outcome], errors="coerce").groupby(survey[id_col], sort=True).mean()
+    overall = overall.groupby(survey[id_col], sort=True).mean()
     wide[outcome] = overall.reindex(wide.index).astype(float)
     wide.columns.name = None
     return wide

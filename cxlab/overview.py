@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import DataLoadError, ParameterError
+from cxlab.io._time import read_dates, warn_undated
+from cxlab.kpis._validate import as_numeric
 from cxlab.schemas import TABLES, get_spec
 
 __all__ = [
@@ -190,10 +192,9 @@ def volume_by(df: pd.DataFrame, *, by: str = "channel", date_col: str = "created
                              f"{list(df.columns)}")
     if freq not in _PERIODS:
         raise ParameterError(f"volume_by: freq={freq!r} is not supported; use one of {list(_PERIODS)}")
-    dates = pd.to_datetime(df[date_col])
-    if dates.dt.tz is not None:  # periods are calendar periods in UTC
-        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    dates = read_dates(df, date_col)  # as the loaders read dates; calendar periods in UTC
     keep = dates.notna()
+    warn_undated(0, len(df), date_col, n_missing=int((~keep).sum()), left_out="the volumes", what="row")
     periods = dates[keep].dt.to_period(_PERIODS[freq])
     groups = df.loc[keep, by].astype("object").where(df.loc[keep, by].notna(), "(missing)")
     counts = pd.crosstab(periods.rename("period"), groups.rename(by)).sort_index()
@@ -275,10 +276,14 @@ def score_distribution(tables: dict[str, pd.DataFrame], *, scores=None) -> pd.Da
         table, column = key
         if table not in tables or column not in tables[table].columns:
             continue
-        values = pd.to_numeric(tables[table][column], errors="coerce").dropna()
+        low, high = SCORES.get(key, (None, None))
+        # text and off-scale values are errors that name them, not rows silently left out
+        arr, _ = as_numeric(tables[table][column], name=f"{table}.{column}", low=low, high=high)
+        values = pd.Series(arr)
         if values.empty:
             continue
-        low, high = SCORES.get(key, (int(values.min()), int(values.max())))
+        if low is None:
+            low, high = int(values.min()), int(values.max())
         # half points (e.g. CSAT 3.5) go to the nearest point below: the scale is discrete
         counts = np.floor(values).astype("int64").value_counts()
         for value in range(low, high + 1):
@@ -370,17 +375,19 @@ def describe_scores(tables: dict[str, pd.DataFrame]) -> str:
     fb = tables.get("feedback")
     if fb is None:
         return "There is no feedback table, so no scores to describe."
+    score = {c: pd.Series(as_numeric(fb[c], name=f"feedback.{c}", low=lo, high=hi)[0])
+             for (t, c), (lo, hi) in SCORES.items() if t == "feedback" and c in fb}
     parts = []
-    if "nps" in fb and fb["nps"].notna().any():
-        nps = fb["nps"].dropna().astype(float)
+    if len(score.get("nps", ())):
+        nps = score["nps"]
         parts.append(f"NPS is {_nps(nps):+.1f} from {len(nps):,} answers "
                      f"({(nps >= 9).mean():.0%} promoters, {(nps <= 6).mean():.0%} detractors)")
     for col, label in (("csat", "CSAT"), ("rating", "star rating")):
-        if col in fb and fb[col].notna().any():
-            parts.append(f"mean {label} is {fb[col].mean():.2f} of 5 ({fb[col].notna().sum():,} answers)")
-    if "ces" in fb and fb["ces"].notna().any():
-        parts.append(f"mean effort (CES, 1 easy - 7 hard) is {fb['ces'].mean():.2f} "
-                     f"({fb['ces'].notna().sum():,} answers)")
+        if len(score.get(col, ())):
+            parts.append(f"mean {label} is {score[col].mean():.2f} of 5 ({len(score[col]):,} answers)")
+    if len(score.get("ces", ())):
+        parts.append(f"mean effort (CES, 1 easy - 7 hard) is {score['ces'].mean():.2f} "
+                     f"({len(score['ces']):,} answers)")
     if not parts:
         return "The feedback table holds no scores."
     text = "; ".join(parts)

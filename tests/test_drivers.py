@@ -182,3 +182,45 @@ def test_demo_touchpoint_drivers_run_and_rank(repo_root):
     out = driver_importance(wide, outcome="overall_satisfaction", n_bootstrap=30, random_state=0)
     assert len(out) == survey["touchpoint"].nunique()
     assert out["importance"].sum() == pytest.approx(out["r2"].iloc[0]) and 0 < out["r2"].iloc[0] < 1
+
+
+def _with_outcome_answers(answer, n_answer=20, n=60):
+    rng = np.random.default_rng(7)
+    d = pd.DataFrame(rng.normal(size=(n, 3)), columns=["delivery", "returns", "website"])
+    overall = (2 * d["delivery"] + d["returns"] + rng.normal(size=n)).astype(object)
+    overall[:n_answer] = answer
+    return d.assign(overall=overall)
+
+
+def test_text_outcomes_raise_instead_of_dropping_rows():
+    # 20 of 60 "Don't know" used to become NaN and leave 40 rows with no word about the other 20
+    with pytest.raises(SchemaError, match=r"df column 'overall' must be numeric; 20 value\(s\) are not, "
+                                          r"e.g. \[\"Don't know\"\].*blanked first"):
+        driver_importance(_with_outcome_answers("Don't know"), outcome="overall", n_bootstrap=0)
+    with pytest.raises(SchemaError, match=r"df column 'returns' must be numeric; 1 value\(s\).*'4 \(ok\)'"):
+        driver_importance(_with_outcome_answers(1.0).assign(returns=["4 (ok)"] + [4.0] * 59), outcome="overall",
+                          drivers=["delivery", "returns", "website"], n_bootstrap=0)
+
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_missing_answers_are_counted_in_n_missing(missing):
+    d = _with_outcome_answers("n/a")  # the loaders' spelling of no answer: missing, not an error
+    d["website"] = d["website"].astype(object)
+    d.loc[30:34, "website"] = ["", "-", None, "NA", np.nan]
+    out = driver_importance(d, outcome="overall", drivers=["delivery", "returns", "website"], n_bootstrap=0,
+                            missing=missing).set_index("driver")
+    assert (out["n"] + out["n_missing"] == len(d)).all()
+    expected = {"delivery": 40, "returns": 40, "website": 35} if missing == "pairwise" else dict.fromkeys(out.index, 35)
+    assert out["n"].to_dict() == expected and out.loc["website", "n_missing"] == 25
+
+
+def test_pivot_touchpoint_scores_reads_answers_like_the_loaders():
+    s = pd.DataFrame({"response_id": ["r1", "r1", "r2", "r2", "r3", None],
+                      "touchpoint": ["app", "returns", "app", "returns", None, "app"],
+                      "perception": [6, "N/A", "5", 4, 3, 2], "overall_satisfaction": [4, 4, "-", 5, 3, 1]})
+    with pytest.warns(UserWarning, match=r"left out 2 of 6 survey row\(s\) with no 'response_id' or 'touchpoint'"):
+        wide = pivot_touchpoint_scores(s)
+    assert wide.loc["r1", "app"] == 6 and np.isnan(wide.loc["r1", "returns"]) and wide.loc["r2", "app"] == 5
+    assert wide["overall_satisfaction"].to_dict() == {"r1": 4.0, "r2": 5.0}
+    with pytest.raises(SchemaError, match=r"survey column 'overall_satisfaction' must be numeric.*'very'"):
+        pivot_touchpoint_scores(s.assign(overall_satisfaction=[4, 4, "very", 5, 3, 1]))

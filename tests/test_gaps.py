@@ -1,6 +1,7 @@
 """Tests of cxlab.gaps: expectation/internal gaps, targets, benchmark, priorities, SWOT, action plan, CLI."""
 from __future__ import annotations
 
+import re
 import zipfile
 
 import numpy as np
@@ -145,12 +146,60 @@ def test_expectation_gaps_errors_and_edge_cases():
         expectation_gaps(pd.DataFrame(columns=["response_id", "touchpoint", "expectation", "perception"]), alpha=5)
     empty = expectation_gaps(pd.DataFrame(columns=["response_id", "touchpoint", "expectation", "perception"]))
     assert empty.empty and "gap" in empty.columns
-    one = expectation_gaps(pd.DataFrame({"response_id": ["a"], "touchpoint": ["t"], "expectation": [5.0],
-                                         "perception": [np.nan]}))
-    assert one.empty  # the only row has no perception: nothing to test, nothing invented
+    with pytest.warns(UserWarning, match=r"1 row\(s\) are in group\(s\) where no row has 'expectation' and "
+                                         r"'perception' \(e.g. \['t'\]\)"):
+        one = expectation_gaps(pd.DataFrame({"response_id": ["a"], "touchpoint": ["t"], "expectation": [5.0],
+                                             "perception": [np.nan]}))
+    assert one.empty  # the only row has no perception: nothing to test, nothing invented, but said
     single = expectation_gaps(pd.DataFrame({"response_id": ["a"], "touchpoint": ["t"], "expectation": [5.0],
                                             "perception": [3.0]}))
     assert single.loc[0, "n"] == 1 and np.isnan(single.loc[0, "p_value"]) and not single.loc[0, "significant"]
+
+
+def _text_survey(**changes):
+    s = pd.DataFrame({"response_id": list("abcdefgh"), "touchpoint": ["returns"] * 7 + [None],
+                      "expectation": [6] * 8, "perception": [3, 4, "N/A", 4, "-", 4, 3, 2]}, dtype=object)
+    return s.assign(**changes)
+
+
+@pytest.mark.parametrize("column, values, shown", [
+    ("expectation", [6, 6, 6, "6 - high", 6, 6, 6, 6], "6 - high"),
+    ("perception", [3, 4, "N/A", 4, "3 (ok)", 4, 3, 2], "3 (ok)"),
+    ("perception", [3, 4, "Don't know", 4, 5, 4, 3, 2], "Don't know"),
+])
+def test_expectation_gaps_reject_text_answers_naming_the_column(column, values, shown):
+    # these rows used to vanish through to_numeric(errors="coerce") + dropna, without a word
+    with pytest.raises(SchemaError, match=rf"survey column '{column}' must be numeric; 1 value\(s\) are not, "
+                                          rf"e.g. \[.{re.escape(shown)}.\]\..*blanked first"):
+        expectation_gaps(_text_survey(**{column: values}))
+
+
+def test_expectation_gaps_count_missing_answers_and_warn_about_rows_without_group():
+    s = _text_survey(perception=[3, 4, "N/A", 4, " - ", 4, None, 2])  # spellings of "no value", as in io
+    with pytest.warns(UserWarning, match=r"in survey, 1 of 8 row\(s\) have no 'touchpoint' value"):
+        g = expectation_gaps(s)
+    assert g[["touchpoint", "n", "n_missing"]].values.tolist() == [["returns", 4, 3]]
+    assert g.loc[0, "gap"] == pytest.approx(-2.25)  # perceptions 3, 4, 4, 4 against 6
+    # every input row is analysed, counted as missing or named in the warning
+    assert g["n"].sum() + g["n_missing"].sum() + 1 == len(s)
+
+
+def test_expectation_gaps_n_missing_per_group_and_dimension():
+    s = pd.DataFrame({"response_id": ["a", "a", "b", "b", "c", "c"], "touchpoint": ["t"] * 4 + ["u"] * 2,
+                      "dimension": ["d1", "d2"] * 3, "expectation": [6, 6, 6, np.nan, 5, 5],
+                      "perception": [4, 6, 5, "n/a", 5, 6]})
+    g = expectation_gaps(s).set_index("touchpoint")
+    assert g.loc["t", ["n", "n_missing"]].tolist() == [2, 1] and g.loc["u", ["n", "n_missing"]].tolist() == [1, 0]
+    d = expectation_gaps(s, by=("touchpoint", "dimension")).set_index(["touchpoint", "dimension"])
+    assert d["n_missing"].to_dict() == {("t", "d1"): 0, ("t", "d2"): 1, ("u", "d1"): 0, ("u", "d2"): 0}
+
+
+def test_demo_expectation_gaps_account_for_every_row(demo):
+    s = demo["tables"]["touchpoint_survey"]
+    g = expectation_gaps(s)
+    unpaired = s[["expectation", "perception"]].isna().any(axis=1)
+    assert g["n_missing"].sum() == unpaired.sum() > 0
+    assert g.set_index("touchpoint")["n_missing"].to_dict() == unpaired.groupby(s["touchpoint"]).sum().to_dict()
 
 
 def test_expectation_gaps_do_not_mutate_input(demo):
@@ -167,6 +216,23 @@ def test_staff_overrate_customer_service(demo):
     assert iv.iloc[0]["touchpoint"] == planted == "customer_service"
     assert iv.iloc[0]["significant"] and iv.iloc[0]["direction"] == "staff rate higher"
     assert iv.iloc[0]["difference"] > iv.iloc[1]["difference"] + 0.5
+
+
+def test_internal_view_rejects_text_counts_missing_and_names_unmatched_groups():
+    emp = pd.DataFrame({"response_id": list("abcdef"), "touchpoint": ["cs"] * 4 + ["ads", None],
+                        "perception": [6, "N/A", 7, 6, 5, 6]})
+    cus = pd.DataFrame({"response_id": list("uvwxyz"), "touchpoint": ["cs"] * 5 + ["app"],
+                        "perception": [3, 4, "", 3, np.nan, 4]})
+    with pytest.raises(SchemaError, match=r"employee column 'perception' must be numeric.*'6 \(top\)'"):
+        internal_vs_customer(emp.assign(perception=[6, "6 (top)", 7, 6, 5, 6]), cus)
+    with pytest.warns(UserWarning) as record:
+        iv = internal_vs_customer(emp, cus)
+    messages = " | ".join(str(w.message) for w in record)
+    assert "in employee, 1 of 6 row(s) have no 'touchpoint' value; 1 respondent(s) are in group(s) customers " \
+           "did not rate (e.g. ['ads'])" in messages
+    assert "in survey, 1 respondent(s) are in group(s) staff did not rate (e.g. ['app'])" in messages
+    row = iv.set_index("touchpoint").loc["cs"]
+    assert (row["n_staff"], row["n_staff_missing"], row["n_customers"], row["n_customers_missing"]) == (3, 1, 3, 2)
 
 
 def test_internal_view_null_simulation():
@@ -525,3 +591,20 @@ def test_emerging_themes_within_strata_ignores_a_change_in_channel_mix():
     assert crude.loc["returns", "emerging"]
     assert not within.loc["returns", "emerging"]
     assert within.loc["returns", "ci_low"] < 0 < within.loc["returns", "ci_high"]
+
+
+def test_emerging_themes_leave_undated_comments_out_and_say_so():
+    # an undated comment used to count as "before" the split
+    fb = pd.DataFrame({"feedback_id": [str(i) for i in range(400)], "rating": [1] * 400,
+                       "created_at": pd.date_range("2025-01-01", periods=400, freq="D"),
+                       "theme": ["late" if (i % 10 == 0 or i > 300) else "other" for i in range(400)]})
+    fb["created_at"] = fb["created_at"].astype(object)
+    fb.loc[[5, 6], "created_at"] = None
+    with pytest.warns(UserWarning, match=r"^2 of 400 comment\(s\) have no 'created_at'; they are left out of the "
+                                         r"recent-vs-before comparison"):
+        out = emerging_themes(fb, split_date="2025-10-28").set_index("theme")
+    # 300 dated comments before the split, 30 of them "late"
+    assert out.loc["late", "share_before"] == pytest.approx(30 / 298)
+    fb.loc[7, "created_at"] = "someday"
+    with pytest.raises(SchemaError, match=r"column 'created_at' has 1 value\(s\) that are not dates"):
+        emerging_themes(fb, split_date="2025-10-28")

@@ -120,6 +120,34 @@ def test_emotion_curve_order_bands_and_split():
     assert emotion_curve(fb.iloc[:0]).empty
 
 
+def test_emotion_scores_off_their_scale_or_not_numbers_are_errors():
+    assert emotion_score(pd.DataFrame({"rating": ["4", " 2 ", "n/a", None]})).tolist()[:2] == [1.0, -1.0]
+    # a 1-10 rating clipped into 1..5 would read 6 as very positive
+    with pytest.raises(SchemaError, match=r"column 'rating' is read on the 1..5 scale; 2 value\(s\) are outside "
+                                          r"it, e.g. \[6.0, 9.0\]"):
+        emotion_score(pd.DataFrame({"rating": [1, 6, 9, 5]}))
+    with pytest.raises(SchemaError, match=r"column 'nps' must hold numbers; 1 value\(s\) are not, e.g. \['ten'\]"):
+        emotion_score(pd.DataFrame({"nps": [10, "ten"]}))
+
+
+def test_undated_comments_are_left_out_of_splits_and_said_so():
+    # undated comments used to count as "before" the split, and as a period "NaT" in curves
+    fb = pd.DataFrame({"journey_stage": ["delivery"] * 9, "rating": [4, 5, 4, 5, 1, 2, 1, 2, 5],
+                       "created_at": ["2025-01-01"] * 4 + ["2025-11-01"] * 2 + [None, "soon", "2025-11-02"]})
+    fb.loc[8, "rating"] = np.nan  # no emotion: not analysed, so its date does not matter
+    with pytest.warns(UserWarning, match=r"^1 of 8 comment\(s\) have a 'created_at' value that is not a "
+                                         r"date \(e.g. 'soon'\) and 1 of 8 have no 'created_at'; they are "
+                                         r"left out of the before/after comparison"):
+        change = emotion_change(fb, split_date="2025-10-01").iloc[0]
+    assert (change["n_before"], change["n_after"]) == (4, 2)
+    assert change["before"] == pytest.approx(1.5) and change["after"] == pytest.approx(-1.5)
+    with pytest.warns(UserWarning, match="left out of the curves"):
+        curve = emotion_curve(fb, period="M")
+    assert curve["period"].tolist() == ["2025-01", "2025-11"] and curve["n"].tolist() == [4, 2]
+    with pytest.raises(ParameterError, match="split_date='autumn' is not a date"):
+        emotion_change(fb.iloc[:4], split_date="autumn")
+
+
 def test_emotion_change_null_rate():
     rng = np.random.default_rng(1)
     flags = []
@@ -154,6 +182,17 @@ def test_order_funnel_matches_status_counts(demo):
     assert k.loc["return_rate", "estimate"] == pytest.approx(orders.loc[orders.status == "completed", "returned"].mean())
     with pytest.raises(SchemaError, match=r"orders lacks columns \['status'\]"):
         order_funnel(orders.drop(columns="status"))
+
+
+def test_returned_flags_as_exported_text_are_read():
+    o = pd.DataFrame({"status": ["completed"] * 4 + ["abandoned"], "returned": ["yes", "No", "no", None, "no"]})
+    f = order_funnel(o).set_index("step")
+    assert f.loc["kept", "n"] == 3  # 4 completed, 1 returned
+    k = order_kpis(o).set_index("kpi")
+    assert k.loc["return_rate", "estimate"] == pytest.approx(1 / 3) and k.loc["return_rate", "n"] == 3
+    o.loc[1, "returned"] = "R"
+    with pytest.raises(SchemaError, match=r"1 value\(s\) are not true/false \(yes/no, 1/0\), e.g. \['R'\]"):
+        order_funnel(o)
 
 
 # ----------------------------------------------------------------------------- mapper

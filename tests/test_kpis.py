@@ -66,6 +66,9 @@ def test_nps_rejects_out_of_range_and_non_integer_scores():
         nps([8.5, 9])
     with pytest.raises(SchemaError, match="must be numeric; 1 value"):
         nps(["9", "ten"])
+    # spellings of "no answer" are missing, as in the loaders: counted, not an error
+    out = nps(["9", "N/A", " - ", "3", None])
+    assert (out.loc[0, "n"], out.loc[0, "n_missing"]) == (2, 3)
     with pytest.raises(ParameterError, match="method must be one of"):
         nps([9], method="exact")
     with pytest.raises(ParameterError, match="alpha must be between 0 and 1"):
@@ -354,6 +357,23 @@ def test_compare_periods_split_ranges_and_latest(feedback):
         compare_periods(feedback, kpi="nps", split="2025-04-01", period="Q")
 
 
+def test_compare_periods_reads_dates_like_the_loaders_and_accounts_for_undated_rows():
+    fb = pd.DataFrame({"created_at": ["2025-01-05", "2025-01-20", "05/02/2025", "2025-02-10", None,
+                                      "2025-02-11", "31/01/2025", "2025-01-03", "2025-04-01", "2025-04-02"],
+                       "nps": [10, 3, 9, 9, 2, 10, 8, 6, 0, 1]})
+    # 05/02/2025 is 5 February (31/01 shows the day comes first), not 2 May; the undated row is
+    # in neither period
+    with pytest.warns(UserWarning, match=r"^1 of 10 row\(s\) have no 'created_at'; they are left out "
+                                         r"of both periods"):
+        out = compare_periods(fb, kpi="nps", split="2025-03-01").iloc[0]
+    assert (out["n_before"], out["n_after"]) == (7, 2)
+    fb.loc[4, "created_at"] = "not a date"
+    for kw in ({"split": "2025-02-01"}, {"period": "M"}):  # both paths agree
+        with pytest.raises(SchemaError, match=r"column 'created_at' has 1 value\(s\) that are not dates, "
+                                              r"e.g. \['not a date'\]"):
+            compare_periods(fb, kpi="nps", **kw)
+
+
 def test_compare_periods_detects_slower_ticket_responses():
     rng = np.random.default_rng(8)
     opened = pd.Timestamp("2025-01-01") + pd.to_timedelta(np.sort(rng.uniform(0, 360, 400)), unit="D")
@@ -423,6 +443,10 @@ def test_period_retention_counts_next_period_buyers():
     assert out["estimate"].tolist() == pytest.approx([2 / 3, 1 / 3]) and out["n"].tolist() == [3, 3]
     with pytest.raises(SchemaError, match=r"orders lacks column\(s\) \['order_date'\]"):
         period_retention(orders.drop(columns="order_date"))
+    extra = pd.DataFrame({"customer_id": [None, "e"], "order_date": pd.to_datetime(["2025-01-04", None])})
+    with pytest.warns(UserWarning, match=r"^2 of 9 order\(s\) have no 'customer_id' or no 'order_date'"):
+        again = period_retention(pd.concat([orders, extra], ignore_index=True), period="Q")
+    assert again["n"].tolist() == [3, 3]
 
 
 def test_kpi_table_column_mapping_and_timezone_aware_tickets(feedback):

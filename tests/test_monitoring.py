@@ -190,9 +190,14 @@ def test_monitor_actions_reports_failures_per_action(planted):
         {"name": "typo theme", "live_date": "2025-08-04", "theme": "checkuot", "control": "quality"},
         {"name": "csat push", "live_date": "2025-08-04", "metric": "csat", "touchpoint": "checkout",
          "control": "app"},
+        {"name": "new courier", "live_date": "TBC", "theme": "checkout", "control": "quality"},
     ]
     out, results = monitor_actions(actions, planted, return_results=True)
-    assert out["action"].tolist() == ["checkout fix", "typo theme", "csat push"]
+    assert out["action"].tolist() == ["checkout fix", "typo theme", "csat push", "new courier"]
+    # an action without a real date is reported, not a crash of the whole run
+    assert out.loc[3, "status"] == "not_evaluated" and pd.isna(out.loc[3, "live_date"])
+    assert out.loc[3, "verdict"] == ("Not evaluated: action 'new courier': live_date='TBC' is not a date; give "
+                                     "the day the action went live as an ISO date, e.g. 2026-01-15.")
     assert out["status"].tolist()[:2] == ["closed", "not_evaluated"]
     assert out.loc[1, "verdict"].startswith("Not evaluated: theme(s) ['checkuot'] never occur")
     assert out.loc[0, "owner"] == "App team" and set(results) == {"checkout fix", "csat push"}

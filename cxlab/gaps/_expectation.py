@@ -1,23 +1,55 @@
 """Expectation vs perception gaps per touchpoint / service dimension (SERVQUAL-style)."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
-
 from scipy import stats
 
 from cxlab.gaps._stats import adjust_pvalues, check_columns, check_unit_interval, welch_interval
+from cxlab.kpis._validate import read_numbers
 
 __all__ = ["expectation_gaps", "internal_vs_customer"]
 
 _GAP_COLUMNS = [
-    "n", "expectation", "perception", "gap", "ci_low", "ci_high", "share_below",
+    "n", "n_missing", "expectation", "perception", "gap", "ci_low", "ci_high", "share_below",
     "p_value", "p_wilcoxon", "p_adjusted", "significant", "direction",
 ]
 
 
 def _as_list(by) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
+
+
+def _usable_rows(df: pd.DataFrame, by: list[str], cols: list[str]) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """Split ``df`` into the rows that can be analysed and an account of the others.
+
+    Returns the rows with a value in every ``by`` and ``cols`` column; per group, the number of
+    rows left out because a ``cols`` value is missing; and phrases for a warning about rows that
+    no output row can show (no group value, or a group none of whose rows is complete).
+    """
+    no_group = df[by].isna().any(axis=1).to_numpy()
+    incomplete = df[cols].isna().any(axis=1).to_numpy() & ~no_group
+    keyed = df[~no_group]
+    n_missing = (pd.Series(incomplete[~no_group], index=keyed.index)
+                 .groupby([keyed[c] for c in by], sort=True, observed=True).sum().astype(int))
+    usable = df[~no_group & ~incomplete]
+    analysed = usable.groupby(by, sort=True, observed=True).size().index
+    empty = n_missing[~n_missing.index.isin(analysed)]
+    notes = []
+    if no_group.any():
+        notes.append(f"{int(no_group.sum())} of {len(df)} row(s) have no {' or '.join(map(repr, by))} value")
+    if len(empty):
+        notes.append(f"{int(empty.sum())} row(s) are in group(s) where no row has {' and '.join(map(repr, cols))} "
+                     f"(e.g. {list(empty.index[:3])})")
+    return usable, n_missing[n_missing.index.isin(analysed)], notes
+
+
+def _warn_left_out(func: str, arg: str, notes: list[str]) -> None:
+    if notes:
+        warnings.warn(f"{func}: in {arg}, {'; '.join(notes)}. They are left out of the table; fill or drop "
+                      "them to silence this warning.", UserWarning, stacklevel=3)
 
 
 def _respondent_level(df: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
@@ -28,6 +60,12 @@ def _respondent_level(df: pd.DataFrame, by: list[str], cols: list[str]) -> pd.Da
         .mean()
         .reset_index()
     )
+
+
+def _per_group(counts: pd.Series, out: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """``counts`` (indexed by group) in the row order of ``out``; 0 for groups it lacks."""
+    keys = pd.MultiIndex.from_frame(out[by]) if len(by) > 1 else pd.Index(out[by[0]])
+    return counts.reindex(keys, fill_value=0).to_numpy(dtype=int)
 
 
 def _paired_summary(resp: pd.DataFrame, by: list[str], confidence: float) -> pd.DataFrame:
@@ -121,10 +159,21 @@ def expectation_gaps(
     -------
     DataFrame
         One row per group, sorted from the largest shortfall: the ``by`` columns, ``n``
-        (respondents), mean ``expectation`` and ``perception``, ``gap``, ``ci_low``, ``ci_high``,
+        (respondents), ``n_missing`` (rows of the group left out because ``expectation`` or
+        ``perception`` is missing: blank, NaN or ``"N/A"``-like), mean ``expectation`` and
+        ``perception``, ``gap``, ``ci_low``, ``ci_high``,
         ``share_below`` (respondents whose perception is below their expectation),
         ``p_value`` (paired t), ``p_wilcoxon``, ``p_adjusted``, ``significant`` and
         ``direction`` ("below expectation", "above expectation" or "no clear gap").
+
+        Rows that no group can show (no ``by`` value, or a group without a single complete row)
+        are left out with a ``UserWarning`` giving their count.
+
+    Raises
+    ------
+    SchemaError
+        When ``expectation`` or ``perception`` holds text that is not a number (``"6 - high"``,
+        ``"Don't know"``); the message names the column and shows examples.
 
     Examples
     --------
@@ -139,18 +188,18 @@ def expectation_gaps(
     check_columns(survey, ["response_id", *by, "expectation", "perception"], arg="survey")
     confidence = check_unit_interval(confidence, name="confidence")
     alpha = check_unit_interval(alpha, name="alpha")
-    df = survey[["response_id", *by, "expectation", "perception"]].dropna(
-        subset=["expectation", "perception", *by]
+    df = survey[["response_id", *by]].assign(
+        expectation=read_numbers(survey["expectation"], name="survey column 'expectation'"),
+        perception=read_numbers(survey["perception"], name="survey column 'perception'"),
     )
-    df = df.assign(
-        expectation=pd.to_numeric(df["expectation"], errors="coerce"),
-        perception=pd.to_numeric(df["perception"], errors="coerce"),
-    ).dropna(subset=["expectation", "perception"])
+    df, n_missing, notes = _usable_rows(df, by, ["expectation", "perception"])
+    _warn_left_out("expectation_gaps", "survey", notes)
     if df.empty:
         return pd.DataFrame(columns=[*by, *_GAP_COLUMNS])
     resp = _respondent_level(df, by, ["expectation", "perception"])
     resp["diff"] = resp["perception"] - resp["expectation"]
     out = _paired_summary(resp, by, confidence)
+    out.insert(len(by) + 1, "n_missing", _per_group(n_missing, out, by))
     out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), method=correction)
     out["significant"] = (out["p_adjusted"] < alpha).astype(bool)
     out["direction"] = np.select(
@@ -195,8 +244,12 @@ def internal_vs_customer(
     -------
     DataFrame
         One row per group sorted by the largest blind spot: ``by`` columns, ``n_staff``,
-        ``n_customers``, ``staff``, ``customers``, ``difference``, ``ci_low``, ``ci_high``,
-        ``p_value`` (Welch), ``p_mann_whitney``, ``p_adjusted``, ``significant``, ``direction``.
+        ``n_customers`` (respondents), ``n_staff_missing``, ``n_customers_missing`` (rows left out
+        because ``value`` is missing), ``staff``, ``customers``, ``difference``, ``ci_low``,
+        ``ci_high``, ``p_value`` (Welch), ``p_mann_whitney``, ``p_adjusted``, ``significant``,
+        ``direction``. Rows no output row can show (no ``by`` value, or a group only one side
+        rated) are left out with a ``UserWarning`` giving their count; text in ``value`` that is
+        not a number raises :class:`SchemaError`.
 
     Examples
     --------
@@ -215,30 +268,48 @@ def internal_vs_customer(
     confidence = check_unit_interval(confidence, name="confidence")
     alpha = check_unit_interval(alpha, name="alpha")
     cols = [
-        "n_staff", "n_customers", "staff", "customers", "difference", "ci_low", "ci_high",
-        "p_value", "p_mann_whitney", "p_adjusted", "significant", "direction",
+        "n_staff", "n_customers", "n_staff_missing", "n_customers_missing", "staff", "customers", "difference",
+        "ci_low", "ci_high", "p_value", "p_mann_whitney", "p_adjusted", "significant", "direction",
     ]
 
-    def prep(df):
-        d = df[["response_id", *by, value]].assign(**{value: pd.to_numeric(df[value], errors="coerce")})
-        return _respondent_level(d.dropna(subset=[value, *by]), by, [value])
+    def prep(df, arg):
+        d = df[["response_id", *by]].assign(**{value: read_numbers(df[value], name=f"{arg} column {value!r}")})
+        usable, n_missing, notes = _usable_rows(d, by, [value])
+        return _respondent_level(usable, by, [value]), n_missing, notes
 
-    staff, cust = prep(employee), prep(survey)
+    staff, staff_missing, staff_notes = prep(employee, "employee")
+    cust, cust_missing, cust_notes = prep(survey, "survey")
     cust_groups = {
         (k if isinstance(k, tuple) else (k,)): g[value].to_numpy(float)
         for k, g in cust.groupby(by, sort=True, observed=True)
     }
-    rows = []
+    rows, unmatched = [], {}
     for key, g in staff.groupby(by, sort=True, observed=True):
         key = key if isinstance(key, tuple) else (key,)
         if key not in cust_groups:
+            unmatched[key] = len(g)
             continue
-        a, b = g[value].to_numpy(float), cust_groups[key]
+        a, b = g[value].to_numpy(float), cust_groups.pop(key)
         diff, low, high, p, p_u = welch_interval(a, b, confidence=confidence)
         rows.append((*key, a.size, b.size, a.mean(), b.mean(), diff, low, high, p, p_u))
-    out = pd.DataFrame(rows, columns=[*by, *cols[:-3]])
+
+    def shown(keys):
+        return [k[0] if len(by) == 1 else k for k in list(keys)[:3]]
+
+    # only groups both sides rated can be compared; the others are named, not dropped quietly
+    if unmatched:
+        staff_notes.append(f"{sum(unmatched.values())} respondent(s) are in group(s) customers did not rate "
+                           f"(e.g. {shown(unmatched)})")
+    if cust_groups:
+        cust_notes.append(f"{sum(map(len, cust_groups.values()))} respondent(s) are in group(s) staff did not "
+                          f"rate (e.g. {shown(cust_groups)})")
+    _warn_left_out("internal_vs_customer", "employee", staff_notes)
+    _warn_left_out("internal_vs_customer", "survey", cust_notes)
+    out = pd.DataFrame(rows, columns=[*by, "n_staff", "n_customers", *cols[4:-3]])
     if out.empty:
         return pd.DataFrame(columns=[*by, *cols])
+    out.insert(len(by) + 2, "n_staff_missing", _per_group(staff_missing, out, by))
+    out.insert(len(by) + 3, "n_customers_missing", _per_group(cust_missing, out, by))
     out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(), method=correction)
     out["significant"] = (out["p_adjusted"] < alpha).astype(bool)
     out["direction"] = np.select(

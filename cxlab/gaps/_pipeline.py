@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cxlab.exceptions import ParameterError
+from cxlab.kpis._validate import read_numbers
 
 __all__ = ["GapReport", "analyse_gaps", "overall_kpis"]
 
@@ -121,7 +122,7 @@ def _auto_drivers(survey, feedback, themes, *, exclude, alpha, random_state, not
             # every comment, themed or not, so the regression compares against comments without the theme
             ind = theme_indicators(themes[~themes["theme"].isin(list(exclude))], ids=feedback["feedback_id"])
             nps = feedback.assign(feedback_id=feedback["feedback_id"].astype(str)).set_index("feedback_id")["nps"]
-            data = ind.join(pd.to_numeric(nps, errors="coerce").rename("nps"), how="inner").dropna(subset=["nps"])
+            data = ind.join(read_numbers(nps, name="feedback column 'nps'").rename("nps"), how="inner").dropna(subset=["nps"])
             th = driver_importance(data, outcome="nps", alpha=alpha, n_bootstrap=n_bootstrap, random_state=random_state)
         except CxlabError as exc:
             notes.append(f"theme drivers skipped: {exc}")

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.gaps._stats import adjust_pvalues, check_columns, two_proportion_test
+from cxlab.io._time import read_dates, warn_undated
 
 __all__ = ["emerging_themes", "build_swot", "SWOT_QUADRANTS"]
 
@@ -61,7 +62,12 @@ def emerging_themes(
     check_columns(feedback, ["created_at"], arg="feedback")
     ids = feedback["feedback_id"].astype(str) if "feedback_id" in feedback.columns else pd.Series(
         [str(i) for i in range(len(feedback))], index=feedback.index)
-    when = pd.to_datetime(feedback["created_at"])
+    when = read_dates(feedback, "created_at")
+    dated = when.notna().to_numpy()
+    if not dated.all():  # an undated comment is neither recent nor before: left out, and said so
+        warn_undated(0, len(feedback), "created_at", n_missing=int((~dated).sum()),
+                     left_out="the recent-vs-before comparison", stacklevel=2)
+        feedback, ids, when = feedback[dated], ids[dated], when[dated]
     split = pd.Timestamp(split_date) if split_date is not None else when.max() - pd.Timedelta(days=recent_days)
     recent = pd.Series((when >= split).to_numpy(), index=ids)
     emotion = feedback["emotion"] if "emotion" in feedback.columns else emotion_score(feedback)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from cxlab.gaps._config import load_targets
 from cxlab.gaps._stats import check_columns, mean_interval
+from cxlab.kpis._validate import read_numbers
 
 __all__ = ["current_vs_target", "touchpoint_vs_target"]
 
@@ -101,7 +102,7 @@ def touchpoint_vs_target(survey: pd.DataFrame, targets, *, confidence: float = 0
     """
     check_columns(survey, ["response_id", "touchpoint", "perception"], arg="survey")
     t = load_targets(targets)["touchpoints"]
-    resp = (survey.assign(perception=pd.to_numeric(survey["perception"], errors="coerce"))
+    resp = (survey.assign(perception=read_numbers(survey["perception"], name="survey column 'perception'"))
             .dropna(subset=["perception", "touchpoint"])
             .groupby(["touchpoint", "response_id"], sort=True)["perception"].mean().reset_index())
     rows = []

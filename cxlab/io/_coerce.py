@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
+from cxlab.exceptions import SchemaError
 from cxlab.schemas import Column
 
 __all__ = ["coerce_column", "DATETIME_DTYPE", "canonical_dtype"]
@@ -163,6 +164,18 @@ def coerce_bool(values: pd.Series):
     return pd.Series(out, index=values.index), failed, "not true/false (yes/no, 1/0)", []
 
 
+def read_flags(values: pd.Series, *, name: str) -> pd.Series:
+    """``values`` as nullable booleans (true/false, yes/no, 1/0, y/n, t/f in any case; blanks
+    missing); any other value raises :class:`SchemaError` naming ``name`` and examples."""
+    flags, failed, _reason, _notes = coerce_bool(values)
+    if failed.any():
+        raise SchemaError(
+            f"{name} must say true or false; {int(failed.sum())} value(s) are not true/false (yes/no, 1/0), "
+            f"e.g. {values[failed].astype(str).unique()[:3].tolist()}. Map them first, e.g. "
+            "df['returned'] = df['returned'].map({'R': True, '': False}).")
+    return flags
+
+
 def coerce_datetime(values: pd.Series, *, date_format=None, dayfirst=None):
     n = len(values)
     notes: list[str] = []
@@ -224,8 +237,9 @@ def _parse_dates(text: pd.Series, *, date_format, dayfirst) -> pd.Series:
                 retry &= _date_like(text)
             if not retry.any():
                 continue
+            # nanosecond text ("...23.896580986") parses at ns: cut to us to fit the column
             parsed[retry] = pd.to_datetime(text[retry], format=step, errors="coerce", utc=True,
-                                           dayfirst=dayfirst)
+                                           dayfirst=dayfirst).astype(parsed.dtype)
     return parsed
 
 

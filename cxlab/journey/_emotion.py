@@ -6,6 +6,8 @@ import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.gaps._stats import check_columns, check_unit_interval, mean_interval, welch_interval
+from cxlab.io._coerce import coerce_number
+from cxlab.io._time import read_times, warn_undated
 from cxlab.journey._config import JourneyConfig, load_journey
 
 __all__ = ["EMOTION_SOURCES", "emotion_score", "add_emotion", "assign_stage", "emotion_curve", "emotion_change"]
@@ -43,9 +45,25 @@ def emotion_score(df: pd.DataFrame, *, sources=("sentiment", "rating", "csat", "
         if col not in df.columns:
             continue
         lo, hi = EMOTION_SOURCES[col]
-        x = pd.to_numeric(df[col], errors="coerce").astype(float).clip(lo, hi)
+        x = _scores(df[col], col, lo, hi)
         out = out.fillna(-2.0 + 4.0 * (x - lo) / (hi - lo))
     return out
+
+
+def _scores(values: pd.Series, col: str, lo: float, hi: float) -> pd.Series:
+    """``values`` as numbers on ``lo..hi``; text that is not a number and scores off the scale
+    raise (clipping a 1-10 rating into 1-5 would read a 6 as very positive)."""
+    x, failed, _reason, _notes = coerce_number(values)
+    x = x.astype(float)
+    if failed.any():
+        raise SchemaError(f"column {col!r} must hold numbers; {int(failed.sum())} value(s) are not, e.g. "
+                          f"{values[failed].astype(str).unique()[:3].tolist()}. Map them to numbers or blanks.")
+    off = ~x.between(lo - 1e-9, hi + 1e-9) & x.notna()
+    if off.any():
+        raise SchemaError(f"column {col!r} is read on the {lo:g}..{hi:g} scale; {int(off.sum())} value(s) are "
+                          f"outside it, e.g. {sorted(x[off].unique().tolist())[:3]}. Rescale the column to "
+                          f"{lo:g}..{hi:g} (e.g. a 1-10 rating r to 1 + (r - 1) * 4 / 9) or blank wrong values.")
+    return x
 
 
 def assign_stage(df: pd.DataFrame, *, journey=None, theme_col: str | None = "theme") -> pd.Series:
@@ -133,14 +151,15 @@ def emotion_curve(
         group = feedback[by]
     df = pd.DataFrame({by: group.astype(object), "emotion": pd.to_numeric(emotion, errors="coerce")})
     keys = [by]
-    if period is not None:
-        df["period"] = pd.to_datetime(feedback["created_at"]).dt.to_period(period).astype(str)
+    if period is not None or split_date is not None:
+        when = _dates(feedback, df, by, left_out="the curves")
+        if period is not None:
+            df["period"] = when.dt.to_period(period).astype(str).where(when.notna())
+        else:
+            df["period"] = np.where(when >= _split(split_date), "after", "before")
+            df.loc[when.isna().to_numpy(), "period"] = None
         keys.append("period")
-    elif split_date is not None:
-        after = pd.to_datetime(feedback["created_at"]) >= pd.Timestamp(split_date)
-        df["period"] = np.where(after, "after", "before")
-        keys.append("period")
-    df = df.dropna(subset=[by, "emotion"])
+    df = df.dropna(subset=keys + ["emotion"])
     rows = []
     for key, g in df.groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
@@ -155,6 +174,26 @@ def emotion_curve(
             sort_cols["_p"] = out["period"].map({"before": "0", "after": "1"}).fillna(out["period"])
         out = out.assign(**sort_cols).sort_values(list(sort_cols), kind="stable").drop(columns=list(sort_cols))
     return out.reset_index(drop=True)
+
+
+def _split(split_date) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(split_date)
+    except (TypeError, ValueError):
+        raise ParameterError(f"split_date={split_date!r} is not a date; pass e.g. split_date=\"2025-10-01\".") from None
+
+
+def _dates(feedback: pd.DataFrame, df: pd.DataFrame, by: str, *, left_out: str) -> pd.Series:
+    """``created_at`` read as the loaders read it; rows that would be analysed but have no
+    readable date are counted in a warning (they cannot be placed before or after anything)."""
+    when, bad = read_times(feedback["created_at"])
+    when = when.set_axis(df.index)
+    usable = df[[by, "emotion"]].notna().all(axis=1).to_numpy()
+    n_bad = int((bad & usable).sum())
+    n_missing = int((when.isna().to_numpy() & ~bad & usable).sum())
+    warn_undated(n_bad, int(usable.sum()), "created_at", feedback["created_at"][bad & usable].head(3),
+                 n_missing=n_missing, left_out=left_out, stacklevel=4)
+    return when
 
 
 def emotion_change(
@@ -185,8 +224,10 @@ def emotion_change(
     journey = load_journey(journey)
     emotion = feedback["emotion"] if "emotion" in feedback.columns else emotion_score(feedback)
     group = assign_stage(feedback, journey=journey) if by == "journey_stage" else feedback[by]
-    after = pd.to_datetime(feedback["created_at"]) >= pd.Timestamp(split_date)
-    df = pd.DataFrame({by: group.astype(object), "emotion": emotion, "after": after}).dropna(subset=[by, "emotion"])
+    df = pd.DataFrame({by: group.astype(object), "emotion": pd.to_numeric(emotion, errors="coerce")})
+    when = _dates(feedback, df, by, left_out="the before/after comparison")
+    df["after"] = when >= _split(split_date)
+    df = df[when.notna().to_numpy()].dropna(subset=[by, "emotion"])
     rows = []
     for key, g in df.groupby(by, sort=True):
         a = g.loc[g["after"], "emotion"].to_numpy(float)

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.gaps._stats import check_columns, wilson_interval
+from cxlab.io._coerce import read_flags
 
 __all__ = ["order_funnel", "order_kpis"]
 
@@ -55,7 +56,7 @@ def order_funnel(
     is_abandoned = status.isin([s.lower() for s in abandoned])
     is_cancelled = status.isin([s.lower() for s in cancelled])
     returned = (
-        orders["returned"].astype("boolean").fillna(False).astype(bool)
+        _returned(orders).fillna(False).astype(bool)
         if "returned" in orders.columns else pd.Series(False, index=orders.index)
     )
     counts = [
@@ -118,6 +119,10 @@ def order_kpis(orders: pd.DataFrame, *, confidence: float = 0.95, abandoned=("ab
         rows.append(_share_row("on_time_rate", "delivery", (d[ok] <= p[ok]).astype(float), confidence))
     if "returned" in orders.columns:
         completed = status == "completed"
-        r = orders.loc[completed, "returned"].astype("boolean").astype("Float64")
+        r = _returned(orders)[completed].astype("Float64")
         rows.append(_share_row("return_rate", "post_purchase", r.to_numpy(dtype=float, na_value=np.nan), confidence))
     return pd.DataFrame(rows, columns=["journey_stage", "kpi", "estimate", "ci_low", "ci_high", "n", "unit"])
+
+
+def _returned(orders: pd.DataFrame) -> pd.Series:
+    return read_flags(orders["returned"], name="orders column 'returned'")

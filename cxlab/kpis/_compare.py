@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from cxlab.exceptions import ParameterError
+from cxlab.io._time import read_dates, warn_undated
 from cxlab.kpis._intervals import newcombe_interval, z_value
 from cxlab.kpis._registry import get_kpi, prepare_frame, sample_values
 from cxlab.kpis._scores import nps_counts
@@ -202,7 +203,7 @@ def compare_periods(df: pd.DataFrame, *, kpi: str = "nps", time_col: str = "crea
     by = as_list(by)
     require_columns(df, [time_col, *by] + ([] if spec.kind == "duration" else [column]), arg="df")
     work = prepare_frame(df, [kpi]).reset_index(drop=True)  # masks below align by position
-    times = pd.to_datetime(work[time_col], errors="coerce", format="mixed")
+    times = read_dates(work, time_col)
     if sum(x is not None for x in (split, period)) + (before is not None or after is not None) != 1:
         raise ParameterError("give exactly one of split=DATE, before=/after=(start, end) or period='M'/'Q'.")
     if split is not None:
@@ -222,6 +223,9 @@ def compare_periods(df: pd.DataFrame, *, kpi: str = "nps", time_col: str = "crea
         (b0, b1), (a0, a1) = [(pd.Timestamp(x), pd.Timestamp(y)) for x, y in (before, after)]
         mask_b, mask_a = (times >= b0) & (times < b1), (times >= a0) & (times < a1)
         labels = (f"{b0.date()}..{b1.date()}", f"{a0.date()}..{a1.date()}")
+    # rows without a date are in neither period: counted, not silently lost
+    warn_undated(0, len(work), time_col, n_missing=int(times.isna().sum()), left_out="both periods",
+                 what="row", stacklevel=2)
     groups = [((), work)] if not by else work.groupby(by, dropna=False, sort=True)
     rows = []
     for key, part in groups:

@@ -1,6 +1,8 @@
 """Retention and churn rates with Wilson intervals."""
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
 from cxlab.kpis._result import kpi_frame
@@ -77,7 +79,12 @@ def period_retention(orders: pd.DataFrame, *, period: str = "Q", customer_col: s
     alpha = check_alpha(alpha)
     require_columns(orders, [customer_col, time_col], arg="orders")
     labelled = add_period(orders[[customer_col, time_col]], period=period, time_col=time_col, name="_p")
-    labelled = labelled.dropna(subset=[customer_col, "_p"])
+    usable = labelled[customer_col].notna() & labelled["_p"].notna()
+    if not usable.all():
+        warnings.warn(f"{int((~usable).sum())} of {len(usable)} order(s) have no {customer_col!r} or no "
+                      f"{time_col!r}; they are left out of retention (a buyer needs an id and a period).",
+                      UserWarning, stacklevel=2)
+    labelled = labelled[usable]
     periods = pd.PeriodIndex(sorted(labelled["_p"].unique()), freq=period)
     buyers = {str(p): set(labelled.loc[labelled["_p"] == str(p), customer_col].astype(str)) for p in periods}
     rows, labels = [], []

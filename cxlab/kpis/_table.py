@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
+from cxlab.io._time import read_dates
 from cxlab.kpis._registry import get_kpi, prepare_frame
 from cxlab.kpis._result import KPI_COLUMNS, kpi_frame
 from cxlab.kpis._validate import as_list, check_alpha, require_columns
@@ -21,15 +22,7 @@ def add_period(df: pd.DataFrame, *, period: str, time_col: str, name: str = "per
     if period not in _PERIODS:
         raise ParameterError(f"period must be one of {_PERIODS} (day, week, month, quarter, year); got {period!r}.")
     require_columns(df, [time_col], arg="df", hint=f"pass time_col= the column holding dates to use period={period!r}.")
-    times = df[time_col]
-    if not pd.api.types.is_datetime64_any_dtype(times):
-        times = pd.to_datetime(times, errors="coerce", format="mixed")
-    if getattr(times.dt, "tz", None) is not None:
-        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    bad = times.isna() & df[time_col].notna()
-    if bad.any():
-        raise SchemaError(f"column {time_col!r} has {int(bad.sum())} value(s) that are not dates, e.g. "
-                          f"{df.loc[bad, time_col].astype(str).head(3).tolist()}.")
+    times = read_dates(df, time_col)
     labels = times.dt.to_period(period).astype(str).where(times.notna())
     return df.assign(**{name: labels})
 

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
+from cxlab.io._coerce import MISSING_TOKENS
 
-__all__ = ["as_numeric", "require_columns", "check_alpha", "as_list"]
+__all__ = ["as_numeric", "read_numbers", "require_columns", "check_alpha", "as_list"]
 
 
 def as_list(value) -> list:
@@ -51,7 +52,8 @@ def as_numeric(values, *, name: str, low: float | None = None, high: float | Non
                integer: bool = False) -> tuple[np.ndarray, int]:
     """Return ``(finite float array, n_missing)`` from array-like ``values``.
 
-    Missing values (NaN/None/empty) are dropped and counted, never silently lost: callers report
+    Missing values (NaN/None/empty, and text such as "n/a", "-" or "null" that the loaders read
+    as missing) are dropped and counted, never silently lost: callers report
     the count as ``n_missing``. Values that are not numbers, fall outside ``[low, high]`` or are
     not whole numbers when ``integer`` raise :class:`SchemaError` naming a few offenders.
     """
@@ -71,7 +73,9 @@ def as_numeric(values, *, name: str, low: float | None = None, high: float | Non
     if series.dtype.kind in "biuf" or int(numeric.isna().sum()) == int(series.isna().sum()):
         bad_text = None  # nothing failed to convert: skip the (slow) text check
     else:
-        bad_text = numeric.isna() & series.notna() & ~series.astype(object).isin(["", " "])
+        # blanks and the loaders' spellings of "no value" ("n/a", "-", "null"...) are missing
+        spelled_missing = series.astype(str).str.strip().str.lower().isin(MISSING_TOKENS)
+        bad_text = numeric.isna() & series.notna() & ~spelled_missing
     if bad_text is not None and bad_text.any():
         examples = series[bad_text].astype(str).unique()[:3].tolist()
         raise SchemaError(
@@ -80,6 +84,23 @@ def as_numeric(values, *, name: str, low: float | None = None, high: float | Non
         )
     arr = numeric.to_numpy(dtype=float, na_value=np.nan)
     return _check_range(arr, name=name, low=low, high=high, integer=integer)
+
+
+def read_numbers(values: pd.Series, *, name: str) -> pd.Series:
+    """``values`` as floats with the index kept, NaN where an answer is missing.
+
+    Row-aligned companion of :func:`as_numeric`: blanks and the loaders' spellings of "no value"
+    (``"N/A"``, ``"-"``, ``"null"``...) are missing, for the caller to count; other text
+    (``"Don't know"``, ``"6 - high"``) raises :class:`SchemaError`, where a coerce-and-drop would
+    lose those answers without a word.
+    """
+    try:
+        as_numeric(values, name=name)
+    except SchemaError as exc:
+        raise SchemaError(f"{exc} Non-answers such as \"Don't know\" can be blanked first "
+                          "(e.g. df.replace({\"Don't know\": None})); blanks count as missing.") from None
+    out = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
+    return out.where(np.isfinite(out))
 
 
 def _check_range(arr: np.ndarray, *, name, low, high, integer) -> tuple[np.ndarray, int]:

@@ -116,7 +116,14 @@ def evaluate_action(df: pd.DataFrame, *, metric: str, live_date, treated=None, c
         direction = desired_direction(metric)
     if direction not in ("decrease", "increase", None):
         raise ParameterError(f"direction must be 'auto', 'decrease', 'increase' or None; got {direction!r}.")
-    live = pd.Timestamp(live_date)
+    try:
+        live = pd.Timestamp(live_date)
+    except (TypeError, ValueError):
+        live = pd.NaT
+    if pd.isna(live):
+        action = f"action {name!r}: " if name else ""
+        raise ParameterError(f"{action}live_date={live_date!r} is not a date; give the day the action went "
+                             "live as an ISO date, e.g. 2026-01-15.")
     series = metric_series(df, metric=metric, treated=treated, control=control_list, time_col=time_col,
                            freq=freq, group_col=group_col, theme_col=theme_col, id_col=id_col,
                            statistic=statistic, min_count=min_count)
@@ -214,7 +221,7 @@ def monitor_actions(actions, data: pd.DataFrame, *, time_col: str = "created_at"
         except CxlabError as exc:
             blank = {c: float("nan") for c in RESULT_COLUMNS}
             blank.update(action=name, metric=metric, target=_label(treated), control=_label(spec.get("control")),
-                         method=method, freq=freq, live_date=pd.Timestamp(spec.get("live_date") or "NaT"),
+                         method=method, freq=freq, live_date=pd.to_datetime(spec.get("live_date"), errors="coerce"),
                          alpha=alpha, significant=False, status="not_evaluated",
                          verdict=f"Not evaluated: {exc}")
             rows.append({**blank, **extra})

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
-from cxlab.kpis._validate import as_list, require_columns
+from cxlab.io._time import read_times
+from cxlab.kpis._validate import as_list, read_numbers, require_columns
 
 __all__ = ["metric_series", "STATISTICS", "FREQUENCIES"]
 
@@ -25,11 +26,7 @@ FREQUENCIES = ("D", "W", "M", "Q")
 
 
 def _times(df: pd.DataFrame, time_col: str) -> pd.Series:
-    t = df[time_col]
-    if not pd.api.types.is_datetime64_any_dtype(t):
-        t = pd.to_datetime(t, errors="coerce", format="mixed")
-    if getattr(t.dt, "tz", None) is not None:
-        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    t, _ = read_times(df[time_col])  # as the loaders read dates (day-first decided once, UTC)
     bad = t.isna()
     if bad.any():
         raise SchemaError(f"column {time_col!r} has {int(bad.sum())} missing or unreadable date(s) "
@@ -42,7 +39,8 @@ def _period_start(t: pd.Series, freq: str) -> pd.Series:
 
 
 def _aggregate(values: pd.Series, periods: pd.Series, statistic: str) -> tuple[pd.Series, pd.Series]:
-    v = pd.to_numeric(values, errors="coerce")
+    # text that is not a number is an error naming it; blanks and "n/a" are missing (not counted)
+    v = read_numbers(values, name=f"column {values.name!r}")
     ok = v.notna()
     grouped = v[ok].groupby(periods[ok], sort=True)
     if statistic == "nps":

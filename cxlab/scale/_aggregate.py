@@ -34,7 +34,7 @@ from cxlab.scale._aggregate_stats import (
     trend_tables,
 )
 from cxlab.themes._assign import UNTHEMED
-from cxlab.themes._time import SNIFF_VALUES, present_text, sniff_dayfirst, warn_undated
+from cxlab.io._time import SNIFF_VALUES, present_text, sniff_dayfirst, warn_undated
 
 __all__ = ["ThemeAggregates", "aggregate_parts", "summarise_parts"]
 

@@ -16,7 +16,7 @@ from scipy import stats
 from cxlab.exceptions import SchemaError
 from cxlab.themes._assign import UNTHEMED
 from cxlab.themes._stats import bh_adjust, binomial_trend
-from cxlab.themes._time import read_times
+from cxlab.io._time import read_times
 
 __all__ = ["Accumulator", "exact_rank", "ols_from_moments", "segment_tables", "trend_tables"]
 

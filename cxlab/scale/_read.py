@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import DataLoadError, SchemaError
+from cxlab.kpis._validate import read_numbers
 
 __all__ = ["input_kind", "input_identity", "read_columns", "iter_chunks", "count_rows"]
 
@@ -161,7 +162,9 @@ def iter_chunks(source, *, columns: list[str], chunk_size: int, outcome_col: str
         frame = frame.reset_index(drop=True)
         frame.index = pd.RangeIndex(start, start + len(frame))
         if outcome_col is not None:
-            frame[outcome_col] = pd.to_numeric(frame[outcome_col], errors="coerce").astype(np.float64)
+            # as in memory: text that is not a number is an error naming it; blanks, "n/a" missing
+            frame[outcome_col] = read_numbers(frame[outcome_col],
+                                              name=f"outcome_col={outcome_col!r}").astype(np.float64)
         return frame
 
     for frame in frames:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from cxlab.exceptions import SchemaError
 from cxlab.themes._assign import UNTHEMED
-from cxlab.themes._time import read_times, warn_undated
+from cxlab.io._time import read_times, warn_undated
 
 __all__ = ["theme_membership", "theme_trends", "theme_segments"]
 

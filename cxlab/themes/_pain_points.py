@@ -5,15 +5,17 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import SchemaError
+from cxlab.io._time import read_times, warn_undated
+from cxlab.kpis._validate import read_numbers
 from cxlab.themes._breakdown import _check_cols, theme_membership
 from cxlab.themes._stats import bh_adjust, binomial_trend, ols_drivers
-from cxlab.themes._time import read_times, warn_undated
 
 __all__ = ["pain_points", "describe_pain_points"]
 
 
 def _outcome(feedback, outcome_col):
-    y = pd.to_numeric(feedback[outcome_col], errors="coerce").to_numpy(dtype=float)
+    # text that is not a number is an error naming it (not a rating silently left out of impact)
+    y = read_numbers(feedback[outcome_col], name=f"outcome_col={outcome_col!r}").to_numpy(dtype=float)
     if np.isfinite(y).sum() < 10:
         raise SchemaError(
             f"outcome_col={outcome_col!r} has {int(np.isfinite(y).sum())} numeric values; impact "

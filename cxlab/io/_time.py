@@ -1,4 +1,4 @@
-"""The time column of a feedback table, read for trends the way the loaders read dates.
+"""The time column of a table, read for trends and splits the way the loaders read dates.
 
 Trends used to call ``pd.to_datetime(errors="coerce")``, which takes its format from the first
 value: a later value in another layout (``31/01/2025`` after ``2025-01-30``) became NaT and
@@ -16,9 +16,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from cxlab.exceptions import SchemaError
 from cxlab.io._coerce import _as_stripped_text, _missing_mask, _sniff_dayfirst, coerce_datetime
 
-__all__ = ["SNIFF_VALUES", "present_text", "read_times", "sniff_dayfirst", "warn_undated"]
+__all__ = ["SNIFF_VALUES", "present_text", "read_dates", "read_times", "sniff_dayfirst", "warn_undated"]
 
 #: non-null values looked at to decide day-first (as the loaders do)
 SNIFF_VALUES = 5000
@@ -53,13 +54,35 @@ def read_times(values: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.S
     return times.set_axis(values.index), np.asarray(failed, dtype=bool)
 
 
-def warn_undated(n_bad: int, n: int, time_col: str, examples=(), *, stacklevel: int = 3) -> None:
-    """Say how many comments the trend could not place in time (nothing is dropped silently)."""
-    if n_bad <= 0:
+def read_dates(df: pd.DataFrame, time_col: str) -> pd.Series:
+    """``df[time_col]`` as naive UTC datetimes, read as the loaders read dates (NaT where
+    missing); values that are present but not dates raise :class:`SchemaError` naming them."""
+    times, bad = read_times(df[time_col])
+    if bad.any():
+        raise SchemaError(f"column {time_col!r} has {int(bad.sum())} value(s) that are not dates, e.g. "
+                          f"{df.loc[bad, time_col].astype(str).head(3).tolist()}. Fix or blank them "
+                          "(e.g. 2025-01-31), or load the table with cxlab.io, which reports them per row.")
+    return times
+
+
+def warn_undated(n_bad: int, n: int, time_col: str, examples=(), *, n_missing: int = 0,
+                 left_out: str = "the trends", what: str = "comment", stacklevel: int = 3) -> None:
+    """Say how many rows an analysis could not place in time (nothing is dropped silently).
+
+    ``n_bad`` values are present but not dates (``examples`` shows a few); ``n_missing`` rows
+    have no value at all (pass it where leaving them out changes a figure, not only a trend).
+    """
+    if n_bad <= 0 and n_missing <= 0:
         return
     shown = ", ".join(repr(str(v)[:40]) for v in list(examples)[:3])
+    parts = []
+    if n_bad > 0:
+        parts.append(f"{n_bad} of {n} {what}(s) have a {time_col!r} value that is not a date"
+                     f"{f' (e.g. {shown})' if shown else ''}")
+    if n_missing > 0:
+        parts.append(f"{n_missing} of {n} have no {time_col!r}" if parts else
+                     f"{n_missing} of {n} {what}(s) have no {time_col!r}")
     warnings.warn(
-        f"{n_bad} of {n} comment(s) have a {time_col!r} value that is not a date"
-        f"{f' (e.g. {shown})' if shown else ''}; they count in every figure but the trends. Fix "
+        f"{' and '.join(parts)}; they are left out of {left_out} and count in everything else. Fix "
         "those values (e.g. 2025-01-31) or load the table with cxlab.io, which reports them per row.",
         UserWarning, stacklevel=stacklevel)
