@@ -386,6 +386,14 @@ def test_iso_dates_keep_their_order_in_a_day_first_column():
     assert report.issues.empty
 
 
+def test_nanosecond_timestamps_load():
+    # pandas writes datetime64[ns] as text with 9 decimals; parsing them used to raise a TypeError
+    df, report = load_feedback(_feedback(created_at=["2025-01-06 14:25:23.896580986+00:00",
+                                                     "2025-01-07 10:00:00+01:00"]))
+    assert df["created_at"].tolist() == [pd.Timestamp("2025-01-06 14:25:23.896580"),
+                                         pd.Timestamp("2025-01-07 09:00:00")]
+
+
 def test_out_of_range_values_are_set_missing_and_reported():
     frame = _feedback(nps=[11, 0, 10, -1], rating=[0, 1, 5, 6], ces=[7, 8, 1, 1])
     df, report = load_feedback(frame)
@@ -612,6 +620,42 @@ def test_safe_for_spreadsheet():
     assert out["'=n"].tolist() == frame["n"].tolist() and out.index.tolist() == list("abcdefgh")
     assert out["cat"].iloc[0] == "'=A1"
     pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[python]", "string[pyarrow]",
+                                   "arrow_string", "arrow_large_string", "category"])
+def test_safe_for_spreadsheet_neutralises_every_text_dtype(dtype):
+    pa = pytest.importorskip("pyarrow")
+    dtype = {"arrow_string": pd.ArrowDtype(pa.string()),
+             "arrow_large_string": pd.ArrowDtype(pa.large_string())}.get(dtype, dtype)
+    frame = pd.DataFrame({"text": pd.Series(['=HYPERLINK("http://x","click")', "ok", None],
+                                            dtype=dtype)})
+    out = safe_for_spreadsheet(frame)
+    assert out["text"].tolist()[:2] == ['\'=HYPERLINK("http://x","click")', "ok"]
+    assert pd.isna(out["text"].iloc[2])
+    assert out["text"].dtype == frame["text"].dtype or dtype == "category"
+
+
+def test_export_table_neutralises_arrow_text(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    from cxlab.gaps import export_table
+
+    frame = pd.DataFrame({"text": pd.Series(['=HYPERLINK("http://x","click")'],
+                                            dtype=pd.ArrowDtype(pa.string()))})
+    path = export_table(frame, tmp_path / "a.csv")
+    assert path.read_text() == 'text\n"\'=HYPERLINK(""http://x"",""click"")"\n'
+
+
+def test_save_processed_csv_neutralises_the_index(tmp_path):
+    frame = pd.DataFrame({"n": [3, 4]},
+                         index=pd.Index(['=HYPERLINK("http://x")', "web"], name="=segment"))
+    path = save_processed(frame, "seg", root=tmp_path, fmt="csv")
+    assert path.read_text() == '\'=segment,n\n"\'=HYPERLINK(""http://x"")",3\nweb,4\n'
+    nested = pd.DataFrame({"n": [1]}, index=pd.MultiIndex.from_tuples([("@x", -2)], names=["+k", "j"]))
+    path = save_processed(nested, "nested", root=tmp_path, fmt="csv")
+    assert path.read_text() == "'+k,j,n\n'@x,-2,1\n"
+    out = safe_for_spreadsheet(pd.DataFrame({"n": [1, 2]}))
+    assert isinstance(out.index, pd.RangeIndex)  # a plain index is kept as it is
 
 
 # -- demo and real data ----------------------------------------------------------------------

@@ -132,13 +132,38 @@ def _neutralise(value):
     return value
 
 
+def _safe_text(values: pd.Series) -> pd.Series:
+    """Neutralise a column's text; numbers, dates and booleans are returned as they are."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.rename_categories(_neutralise)
+    # every dtype pandas treats as text: object, str, string[pyarrow], ArrowDtype(pa.string())
+    if pd.api.types.is_string_dtype(values.dtype):
+        return values.map(_neutralise, na_action="ignore").astype(values.dtype)
+    return values
+
+
+def _safe_index(index: pd.Index) -> pd.Index:
+    """Neutralise index (or column) labels and names: CSV writes both as cells."""
+    names = [_neutralise(n) for n in index.names]
+    if isinstance(index, pd.MultiIndex):
+        index = index.set_levels([_safe_index(level) for level in index.levels])
+    else:
+        values = index.to_series()
+        safe = _safe_text(values)
+        if safe is not values:
+            index = pd.Index(safe)
+    return index.set_names(names)
+
+
 def safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells and column names cannot run as spreadsheet formulas.
+    """Return a copy whose text cells, column names and index cannot run as spreadsheet formulas.
 
     Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` (so
     ``=HYPERLINK(...)`` shows as text in Excel); plain numbers such as ``-3`` are left alone.
-    Numeric, datetime and boolean columns are unchanged; the index is kept. Use it on every
-    CSV/Excel export of customer text.
+    Every column pandas treats as text is neutralised (object, ``str``, ``string[pyarrow]``,
+    ``pd.ArrowDtype(pa.string())``, categorical); numeric, datetime and boolean columns are
+    unchanged. Index labels and names are neutralised the same way, so the result is safe to write
+    with or without its index. Use it on every CSV/Excel export of customer text.
 
     Examples
     --------
@@ -149,14 +174,9 @@ def safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy()
     for name in out.columns:
-        col = out[name]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            out[name] = col.cat.rename_categories(_neutralise)
-        elif isinstance(col.dtype, pd.StringDtype):
-            out[name] = col.map(_neutralise, na_action="ignore").astype(col.dtype)
-        elif col.dtype == object:
-            out[name] = col.map(_neutralise)
-    out.columns = [_neutralise(c) for c in out.columns]
+        out[name] = _safe_text(out[name])
+    out.columns = _safe_index(out.columns)
+    out.index = _safe_index(out.index)
     return out
 
 
@@ -178,8 +198,8 @@ def save_processed(df: pd.DataFrame, name: str, *, root: str | os.PathLike | Non
         Project folder (default :func:`cxlab.config.project_root`).
     fmt : {"parquet", "csv"}, default="parquet"
     spreadsheet_safe : bool, default=True
-        For CSV, neutralise formula-looking text (:func:`safe_for_spreadsheet`) because CSVs get
-        opened in Excel. Parquet keeps text exactly.
+        For CSV, neutralise formula-looking text, index included (:func:`safe_for_spreadsheet`),
+        because CSVs get opened in Excel. Parquet keeps text exactly.
 
     Examples
     --------
