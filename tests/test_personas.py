@@ -67,8 +67,9 @@ def _tables():
 def test_features_aggregate_orders_feedback_and_themes():
     customers, orders, feedback, themes = _tables()
     before = orders.copy()
-    F = build_customer_features(customers, orders=orders, feedback=feedback, themes=themes,
-                                smoothing=0)
+    with pytest.warns(UserWarning, match=r"1 of 4 orders name customers not in the customers table"):
+        F = build_customer_features(customers, orders=orders, feedback=feedback, themes=themes,
+                                    smoothing=0)
     pd.testing.assert_frame_equal(orders, before)  # inputs never mutated
     assert list(F.index) == ["a", "b", "c"] and F.index.name == "customer_id"
     assert F.loc["a", "frequency"] == 2 and F.loc["a", "monetary"] == 60 and F.loc["a", "aov"] == 30
@@ -84,6 +85,18 @@ def test_features_aggregate_orders_feedback_and_themes():
     assert F.loc["a", "recency_days"] == 30
 
 
+@pytest.mark.filterwarnings("ignore:1 of 4 orders name customers not in the customers table")
+def test_returned_flags_read_in_every_common_spelling():
+    customers, orders, _, _ = _tables()
+    want = build_customer_features(customers, orders=orders, smoothing=0)["return_rate"]
+    spelled = orders.assign(returned=orders["returned"].map({True: "Y", False: "f"}))
+    got = build_customer_features(customers, orders=spelled, smoothing=0)["return_rate"]
+    pd.testing.assert_series_equal(got, want)
+    with pytest.raises(SchemaError, match=r"orders column 'returned' must say true or false; 1 value\(s\)"):
+        build_customer_features(customers, orders=spelled.assign(returned=["Y", "R", "f", "f"]))
+
+
+@pytest.mark.filterwarnings("ignore:1 of 4 orders name customers not in the customers table")
 def test_features_smoothing_shrinks_rates_toward_overall():
     customers, orders, _, _ = _tables()
     raw = build_customer_features(customers, orders=orders, smoothing=0)
@@ -108,6 +121,54 @@ def test_features_orders_without_amount_rejected():
     customers, orders, _, _ = _tables()
     with pytest.raises(SchemaError, match="orders lacks column\\(s\\) \\['amount'\\]"):
         build_customer_features(customers, orders=orders.drop(columns="amount"))
+
+
+def test_features_read_amounts_as_the_loaders_do():
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "age": [30, 50, 40]})
+    orders = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"],
+                           "order_date": ["2025-01-01", "2025-02-01", "2025-01-31", "2025-01-02", "2025-01-03"],
+                           "amount": ["20.00", "1,230.50", "$100", "5", None]})
+    F = build_customer_features(customers, orders=orders)
+    assert F.loc["a", "monetary"] == 1250.5 and F.loc["a", "aov"] == 625.25
+    assert F.loc["b", "monetary"] == 100.0
+    # an order of unknown amount makes c's spend unknown (imputed by the model), not 5
+    assert F.loc["c", "frequency"] == 2 and np.isnan(F.loc["c", "monetary"])
+    bad = orders.assign(amount=["20", "twelve", "3 pounds", "twelve", "1"])
+    with pytest.raises(SchemaError, match=r"orders column 'amount' has 3 value\(s\) that are not numbers "
+                                          r"\(e\.g\. \['twelve', '3 pounds'\]\); write them as plain numbers"):
+        build_customer_features(customers, orders=bad)
+
+
+def test_features_text_answers_that_are_not_numbers_rejected():
+    customers = pd.DataFrame({"customer_id": ["a", "b"], "age": [30, 50]})
+    feedback = pd.DataFrame({"customer_id": ["a", "b"], "nps": [9, "10"], "csat": ["4", "4,5"]})
+    with pytest.raises(SchemaError, match=r"feedback column 'csat' has 1 value\(s\).*\['4,5'\].*load_feedback"):
+        build_customer_features(customers, feedback=feedback, sentiment=False)
+    F = build_customer_features(customers, feedback=feedback.assign(csat=["4", "5"]), sentiment=False)
+    assert F["nps"].tolist() == [9.0, 10.0] and F["csat_mean"].tolist() == [4.0, 5.0]
+    with pytest.raises(SchemaError, match=r"feedback column 'nps' has 1 value\(s\) .*\(e\.g\. \['ten'\]\)"):
+        build_customer_features(customers, feedback=feedback.assign(nps=[9, "ten"], csat=None), sentiment=False)
+
+
+def test_features_rows_of_unknown_customers_are_counted():
+    customers = pd.DataFrame({"customer_id": ["a", "b"], "age": [30, 50]})
+    orders = pd.DataFrame({"customer_id": ["a", "a", "b", "zz", None],
+                           "order_date": ["2025-01-01", "2025-02-01", "2025-01-31", "2025-01-15", "2025-01-15"],
+                           "amount": [20.0, 30.0, 100.0, 5.0, 7.0]})
+    feedback = pd.DataFrame({"customer_id": ["a", "b", "C", "C"], "nps": [9, 7, 3, 4]})
+    tickets = pd.DataFrame({"customer_id": ["b", "x1", "x2", "x3", "x4", "x5", "x6"]})
+    with pytest.warns(UserWarning) as record:
+        F = build_customer_features(customers, orders=orders, feedback=feedback, tickets=tickets,
+                                    sentiment=False)
+    messages = [str(w.message) for w in record]
+    assert messages[0].startswith("1 of 5 orders name customers not in the customers table (e.g. ['zz']); "
+                                  "they are left out of the features.")
+    assert messages[1].startswith("6 of 7 tickets name customers not in the customers table "
+                                  "(e.g. ['x1', 'x2', 'x3', 'x4', 'x5'])")
+    assert messages[2].startswith("2 of 4 feedback rows name customers not in the customers table (e.g. ['C'])")
+    assert len(messages) == 3
+    assert F["monetary"].tolist() == [50.0, 100.0] and F["n_tickets"].tolist() == [0.0, 1.0]
+    assert F["n_comments"].tolist() == [1.0, 1.0]
 
 
 # ----------------------------------------------------------------------------- model
@@ -409,6 +470,8 @@ def test_cli_end_to_end(tmp_path, capsys):
     X, _ = make_synthetic_customers(400, random_state=2)
     customers = X.reset_index().rename(columns={"customer_id": "CustomerRef"})
     customers["region"] = customers["region"].where(customers.index != 0, "=HYPERLINK(\"x\")")
+    # a repeated customer and one without an id: dropped by the loader, and the CLI says so
+    customers = pd.concat([customers, customers.iloc[[5]], customers.iloc[[6]].assign(CustomerRef=None)])
     src = tmp_path / "customers.csv"
     customers.to_csv(src, index=False)
     out = tmp_path / "out"
@@ -417,6 +480,9 @@ def test_cli_end_to_end(tmp_path, capsys):
     assert main(args) == 0
     summary = capsys.readouterr().out
     assert "4 personas found" in summary
+    assert "customers from customers.csv: 402 rows read, 400 kept, 2 dropped;" in summary
+    assert "dropped customer_id (exact_duplicate): 1" in summary
+    assert "dropped customer_id (missing_required): 1" in summary
     personas = pd.read_csv(out / "personas.csv")
     assignments = pd.read_csv(out / "assignments.csv")
     assert len(personas) == 4 and len(assignments) == 400

@@ -33,7 +33,9 @@ def _load(path, table, id_col):
         df, report = load_table(path, table, column_map=mapping)
     except SchemaError as exc:
         raise SchemaError(f"{table} file {path}: {exc}") from None
-    return df, report
+    # what the load dropped or repaired (duplicate or id-less customers...), without its notes
+    print("\n".join(line for line in report.summary().splitlines() if not line.startswith("Notes: ")))
+    return df
 
 
 def run(args) -> int:
@@ -52,12 +54,12 @@ def run(args) -> int:
         except ValueError:
             raise ParameterError(f"--n-personas must be 'auto' or a whole number; received {n!r}.") from None
     seed = DEFAULT_RANDOM_STATE if args.seed is None else args.seed
-    customers, report = _load(args.customers, "customers", args.id_col)
+    customers = _load(args.customers, "customers", args.id_col)
     tables = {}
     for name in ("orders", "feedback", "tickets"):
         path = getattr(args, name)
         if path:
-            tables[name], _ = _load(path, name, args.id_col)
+            tables[name] = _load(path, name, args.id_col)
     if args.themes:
         import pandas as pd
 

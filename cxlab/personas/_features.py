@@ -22,19 +22,28 @@ What is built, and why:
 
 ``as_of`` (the date recency and tenure are measured at) defaults to the latest date in the
 tables, never "now", so the same tables give the same features.
+
+Numbers (amounts, NPS, CSAT...) are read as the loaders read them ("$1,230.50" is 1230.5); a value
+that is still not a number is an error, not a silent zero. Rows naming customers absent from
+``customers`` cannot join: they are left out with a warning that counts them.
 """
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import SchemaError
+from cxlab.io._coerce import coerce_number, read_flags
 
 __all__ = ["build_customer_features"]
 
 ID = "customer_id"
 _RARE_MIX = 0.05
 _UNTHEMED = "unthemed"
+_NUMBER_HINT = ("write them as plain numbers (1230.5) or leave them empty, or load the table with "
+                "cxlab.io.{loader}(), which reports each value it cannot read.")
 
 
 def _need(df: pd.DataFrame, name: str, cols: list[str], hint: str) -> None:
@@ -50,6 +59,28 @@ def _dates(s: pd.Series) -> pd.Series:
 
 def _ids(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip()
+
+
+def _numbers(df: pd.DataFrame, name: str, col: str, hint: str) -> pd.Series:
+    """``df[col]`` as float64, read like the loaders read numbers; unreadable values are an error."""
+    values, failed, _, _ = coerce_number(df[col])
+    if failed.any():
+        examples = list(pd.unique(df[col].to_numpy(dtype=object)[failed])[:5])
+        raise SchemaError(f"{name} column '{col}' has {int(failed.sum()):,} value(s) that are not numbers "
+                          f"(e.g. {examples}); {hint}")
+    return values
+
+
+def _warn_unknown(table: pd.DataFrame, name: str, known: pd.Index) -> None:
+    """Rows naming customers absent from ``customers`` cannot join: count them instead of losing them."""
+    ids = _ids(table[ID])
+    unknown = (ids.notna() & ~ids.isin(known)).to_numpy(dtype=bool)
+    if unknown.any():
+        examples = list(pd.unique(ids[unknown])[:5])
+        warnings.warn(f"{int(unknown.sum()):,} of {len(table):,} {name} name customers not in the customers "
+                      f"table (e.g. {examples}); they are left out of the features. Check that both tables "
+                      "use the same customer ids, or add those customers to the customers table.",
+                      UserWarning, stacklevel=3)
 
 
 def _customers_frame(customers: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +134,7 @@ def _order_features(orders: pd.DataFrame, as_of: pd.Timestamp, m: float) -> pd.D
     o[ID] = _ids(o[ID])
     o = o[o[ID].notna()]
     o["order_date"] = _dates(o["order_date"])
-    o["amount"] = pd.to_numeric(o["amount"], errors="coerce")
+    o["amount"] = _numbers(o, "orders", "amount", _NUMBER_HINT.format(loader="load_orders"))
     if "status" in o.columns:
         status = o["status"].astype("string").str.lower()
         done = status.isna() | (status == "completed")
@@ -114,15 +145,16 @@ def _order_features(orders: pd.DataFrame, as_of: pd.Timestamp, m: float) -> pd.D
     feats = pd.DataFrame({
         "recency_days": (as_of - g["order_date"].max()).dt.total_seconds() / 86400,
         "frequency": g.size().astype(float),
-        "monetary": g["amount"].sum(),
+        # one order of unknown amount makes the total unknown, not smaller
+        "monetary": g["amount"].sum().where(g["amount"].count() == g.size()),
         "first_order": g["order_date"].min(),
     })
     feats["aov"] = feats["monetary"] / feats["frequency"]
     if "n_items" in c.columns:
-        feats["items_per_order"] = pd.to_numeric(c["n_items"], errors="coerce").groupby(c[ID]).mean()
+        n_items = _numbers(c, "orders", "n_items", _NUMBER_HINT.format(loader="load_orders"))
+        feats["items_per_order"] = n_items.groupby(c[ID]).mean()
     if "returned" in c.columns:
-        ret = c["returned"].astype("string").str.lower().map(
-            {"true": 1.0, "1": 1.0, "yes": 1.0, "false": 0.0, "0": 0.0, "no": 0.0})
+        ret = read_flags(c["returned"], name="orders column 'returned'").astype("Float64").astype(float)
         feats["return_rate"] = _shrink(ret.groupby(c[ID]).mean().astype(float),
                                        ret.notna().groupby(c[ID]).sum(), float(ret.mean()), m)
     if "status" in o.columns:
@@ -179,7 +211,7 @@ def _feedback_features(feedback: pd.DataFrame, sentiment) -> pd.DataFrame:
     feats = pd.DataFrame({"n_comments": g.size().astype(float)})
     if sentiment is not False:
         if "sentiment" in f.columns:
-            score = pd.to_numeric(f["sentiment"], errors="coerce")
+            score = _numbers(f, "feedback", "sentiment", _NUMBER_HINT.format(loader="load_feedback"))
         elif "text" in f.columns:
             from cxlab.text import score_sentiment
 
@@ -189,10 +221,11 @@ def _feedback_features(feedback: pd.DataFrame, sentiment) -> pd.DataFrame:
         if score is not None:
             feats["sentiment_mean"] = score.groupby(f[ID]).mean()
     if "nps" in f.columns:
-        nps = pd.to_numeric(f["nps"], errors="coerce")
+        nps = _numbers(f, "feedback", "nps", _NUMBER_HINT.format(loader="load_feedback"))
         feats["nps"] = nps[nps.notna()].groupby(f.loc[nps.notna(), ID]).last()
     if "csat" in f.columns:
-        feats["csat_mean"] = pd.to_numeric(f["csat"], errors="coerce").groupby(f[ID]).mean()
+        csat = _numbers(f, "feedback", "csat", _NUMBER_HINT.format(loader="load_feedback"))
+        feats["csat_mean"] = csat.groupby(f[ID]).mean()
     return feats
 
 
@@ -227,6 +260,18 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
     DataFrame
         Indexed by ``customer_id`` in the order of ``customers``; the input is not modified.
 
+    Raises
+    ------
+    SchemaError
+        A table lacks a needed column, ``customers`` has missing or duplicate ids, or a number
+        column (``amount``, ``nps``...) holds values that are not numbers.
+
+    Warns
+    -----
+    UserWarning
+        Orders, tickets or feedback rows name customers not in ``customers``; they are counted
+        and left out.
+
     Examples
     --------
     >>> import pandas as pd
@@ -257,11 +302,12 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
     out = out.drop(columns=dates)
     # booleans kept as pandas nullable booleans; numbers stay numbers
     if orders is not None:
-        of = _order_features(orders, as_of, smoothing).reindex(out.index)
+        of = _order_features(orders, as_of, smoothing)
+        _warn_unknown(orders, "orders", out.index)
+        of = of.reindex(out.index)
         first = of.pop("first_order")
         start = signup.fillna(first) if signup is not None else first
-        of["frequency"] = of["frequency"].fillna(0.0)
-        of["monetary"] = of["monetary"].fillna(0.0)
+        of.loc[of["frequency"].isna(), ["frequency", "monetary"]] = 0.0  # no completed orders
         out = out.join(of)
     else:
         start = signup
@@ -269,10 +315,13 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
         out["tenure_days"] = ((as_of - start).dt.total_seconds() / 86400).clip(lower=0).to_numpy()
     if tickets is not None:
         _need(tickets, "tickets", [ID], "Tickets need customer_id to count support contacts.")
+        _warn_unknown(tickets, "tickets", out.index)
         n = _ids(tickets[ID]).value_counts()
         out["n_tickets"] = n.reindex(out.index).fillna(0).astype(float).to_numpy()
     if feedback is not None:
-        ff = _feedback_features(feedback, sentiment).reindex(out.index)
+        ff = _feedback_features(feedback, sentiment)
+        _warn_unknown(feedback, "feedback rows", out.index)
+        ff = ff.reindex(out.index)
         ff["n_comments"] = ff["n_comments"].fillna(0.0)
         out = out.join(ff)
     if themes is not None:
