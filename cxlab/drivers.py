@@ -46,6 +46,18 @@ _METHODS = ("relative_weights", "shapley")
 _MAX_SHAPLEY = 12
 
 
+def _number_like(values: pd.Series) -> bool:
+    """Numbers, or text holding only numbers and blanks/"N/A" (a survey export): a driver."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return True
+    if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+        return False
+    try:
+        return bool(read_numbers(values, name="").notna().any())
+    except SchemaError:
+        return False
+
+
 def _corr(x: np.ndarray) -> np.ndarray:
     """Correlation matrix that tolerates constant columns (bootstrap resamples of rare themes)."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -203,7 +215,7 @@ def driver_importance(df: pd.DataFrame, *, outcome: str, drivers=None, method: s
         raise ParameterError(f"missing must be 'auto', 'listwise' or 'pairwise'; got {missing!r}.")
     require_columns(df, [outcome], arg="df", hint="pass outcome= the overall score column.")
     if drivers is None:
-        drivers = [c for c in df.columns if c != outcome and pd.api.types.is_numeric_dtype(df[c])
+        drivers = [c for c in df.columns if c != outcome and _number_like(df[c])
                    and not pd.api.types.is_bool_dtype(df[c])] + \
                   [c for c in df.columns if c != outcome and pd.api.types.is_bool_dtype(df[c])]
     drivers = as_list(drivers)

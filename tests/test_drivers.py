@@ -224,3 +224,14 @@ def test_pivot_touchpoint_scores_reads_answers_like_the_loaders():
     assert wide["overall_satisfaction"].to_dict() == {"r1": 4.0, "r2": 5.0}
     with pytest.raises(SchemaError, match=r"survey column 'overall_satisfaction' must be numeric.*'very'"):
         pivot_touchpoint_scores(s.assign(overall_satisfaction=[4, 4, "very", 5, 3, 1]))
+
+
+def test_default_drivers_include_number_columns_exported_as_text(survey_wide):
+    # a survey export with "N/A" makes a column text; drivers=None used to skip it without a word
+    d = survey_wide.copy()
+    d["returns"] = d["returns"].astype(object)
+    d.loc[:9, "returns"] = "N/A"
+    d["comment"] = "fine"  # real text is still not a driver
+    out = driver_importance(d, outcome="overall_satisfaction", n_bootstrap=0).set_index("driver")
+    assert sorted(out.index) == ["ads", "checkout", "delivery", "returns", "website"]
+    assert out.loc["returns", "rank"] == 1 and out.loc["returns", "n_missing"] == 10
