@@ -415,6 +415,14 @@ def test_theme_pain_points_reach_and_severity():
     assert pp.loc["late", "reach"] == pytest.approx(0.5) and pp.loc["late", "severity"] == pytest.approx(0.75)
 
 
+def test_barely_negative_mentions_are_not_complaints():
+    # the themes tables call sentiment within +-0.05 neutral; a complaint is what they call negative
+    fb = pd.DataFrame({"feedback_id": list("abcd"), "rating": [1, 2, 5, 3]})
+    th = pd.DataFrame({"feedback_id": list("abcd"), "theme": ["misc"] * 4, "sentiment": [-0.6, -0.02, -0.049, 0.4]})
+    pp = theme_pain_points(fb, th).set_index("theme")
+    assert pp.loc["misc", "n_complaints"] == 1 and pp.loc["misc", "severity"] == pytest.approx(0.6)
+
+
 # ----------------------------------------------------------------------------- SWOT & action plan
 def test_swot_draws_from_evidence(demo_report):
     swot = demo_report.swot

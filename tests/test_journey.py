@@ -373,3 +373,16 @@ def test_saved_themes_from_other_data_are_not_joined(tmp_path, monkeypatch):
     inputs = load_report_inputs(files={"feedback": tmp_path / "feedback.csv"}, score_text=False)
     assert inputs.theme_source == "saved themes (theme_assignments.parquet)"
     assert not any("ignored" in n for n in inputs.notes)
+
+
+def test_stage_pain_points_count_only_the_complained_about_theme():
+    # "love the fit but the parcel was late": a negative comment, yet only the parcel is a complaint
+    fb = pd.DataFrame({"feedback_id": list("abcd"), "journey_stage": ["delivery"] * 4,
+                       "rating": [1, 2, 2, 5], "text": ["x"] * 4,
+                       "created_at": pd.to_datetime(["2025-01-01"] * 4)})
+    themes = pd.DataFrame({"feedback_id": ["a", "a", "b", "c", "d"],
+                           "theme": ["late_parcel", "fit", "late_parcel", "fit", "late_parcel"],
+                           "sentiment": [-0.7, 0.6, -0.4, -0.03, 0.5]})
+    pp = JourneyMapper().fit(fb, themes=themes).pain_points_.set_index("theme")
+    assert pp.loc["late_parcel", "n"] == 2 and "fit" not in pp.index
+    assert pp.loc["late_parcel", "share"] == pytest.approx(2 / 3)

@@ -130,6 +130,17 @@ def test_personal_data_is_redacted_in_quotes_and_tables():
     assert "[EMAIL]" in m.comments_["text_redacted"].iloc[0]
 
 
+def test_quotes_never_show_formulas_or_markup():
+    corpus = _corpus(200)
+    # make the most typical comments of every theme formula- or HTML-laden: quotes skip them
+    for i in range(0, 200, 2):
+        corpus.loc[i, "text"] = ("=IMPORTXML(\"x\",\"//a\") " if i % 4 else "<b>bold</b> ") + corpus.loc[i, "text"]
+    m = ThemeMiner(4, random_state=0).fit(corpus)
+    quotes = sum(m.quotes_.values(), [])
+    assert len(quotes) >= 8
+    assert not any(q.lstrip("'").startswith(("=", "+", "@")) or "<b>" in q or "IMPORTXML" in q for q in quotes), quotes
+
+
 def test_same_seed_gives_identical_tables(corpus):
     a = ThemeMiner("auto", random_state=3).fit(corpus)
     b = ThemeMiner("auto", random_state=3).fit(corpus)

@@ -42,8 +42,9 @@ def theme_pain_points(feedback: pd.DataFrame, themes=None, *, theme_col: str = "
 
     ``reach`` = complaints about the theme / all comments with an emotion; ``severity`` =
     mean ``-emotion / 2`` of those complaints. A mention is a complaint when its own sentiment
-    (a ``sentiment`` column of ``themes``, -1..1) is negative, else when its comment's emotion
-    (``emotion`` column or :func:`cxlab.journey.emotion_score`) is.
+    (a ``sentiment`` column of ``themes``, -1..1) is negative (at most -0.05, the themes tables'
+    neutral band), else when its comment's emotion (``emotion`` column or
+    :func:`cxlab.journey.emotion_score`) is.
 
     Returns
     -------
@@ -61,7 +62,7 @@ def theme_pain_points(feedback: pd.DataFrame, themes=None, *, theme_col: str = "
     0   late             2    0.5
     1  style             0    0.0
     """
-    from cxlab.journey._emotion import emotion_score
+    from cxlab.journey._emotion import COMPLAINT_EMOTION, emotion_score
     from cxlab.journey._map import theme_table
 
     ids = feedback["feedback_id"].astype(str) if "feedback_id" in feedback.columns else pd.Series(
@@ -81,7 +82,7 @@ def theme_pain_points(feedback: pd.DataFrame, themes=None, *, theme_col: str = "
     labels = dict(labels or {})
     rows = []
     for th, g in tt.groupby("theme", sort=True):
-        neg = g["emotion"][g["emotion"] < 0]
+        neg = g["emotion"][g["emotion"] <= COMPLAINT_EMOTION]
         rows.append((th, labels.get(th, th.replace("_", " ")), len(g), len(neg),
                      len(neg) / total if total else np.nan,
                      float(np.clip(-neg.mean() / 2, 0, 1)) if len(neg) else 0.0, g["emotion"].mean()))

@@ -12,6 +12,9 @@ from cxlab.journey._config import JourneyConfig, load_journey
 
 __all__ = ["EMOTION_SOURCES", "emotion_score", "add_emotion", "assign_stage", "emotion_curve", "emotion_change"]
 
+#: emotion at or below which a comment or mention is a complaint: sentiment <= -0.05, VADER's
+#: neutral band (the themes tables' "negative" label), on the -2..+2 scale; ratings step by 1
+COMPLAINT_EMOTION = -0.1
 #: column -> (lowest, highest) value; each is rescaled linearly onto -2..+2
 EMOTION_SOURCES = {
     "sentiment": (-1.0, 1.0),   # e.g. VADER compound score

@@ -7,7 +7,7 @@ import pandas as pd
 from cxlab.exceptions import NotFittedError, SchemaError
 from cxlab.gaps._stats import check_columns, check_unit_interval
 from cxlab.journey._config import load_journey
-from cxlab.journey._emotion import assign_stage, emotion_curve, emotion_score
+from cxlab.journey._emotion import COMPLAINT_EMOTION, assign_stage, emotion_curve, emotion_score
 from cxlab.journey._funnel import order_funnel, order_kpis
 
 __all__ = ["JourneyMapper", "redact_quote", "theme_table"]
@@ -174,10 +174,13 @@ class JourneyMapper:
     # ----------------------------------------------------------------------------------------
     def _pain_points(self, fb, tt, labels):
         cols = ["journey_stage", "theme", "label", "n", "share"]
-        neg = fb.loc[fb["emotion"] < 0, ["feedback_id", "journey_stage"]].dropna()
+        neg = fb.loc[fb["emotion"] <= COMPLAINT_EMOTION, ["feedback_id", "journey_stage"]].dropna()
         if tt.empty or neg.empty:
             return pd.DataFrame(columns=cols)
         hits = neg.merge(tt, on="feedback_id", how="inner")
+        if "sentiment" in hits.columns:  # "love the fit but the parcel was late": only the parcel
+            own = 2 * pd.to_numeric(hits["sentiment"], errors="coerce")
+            hits = hits[own.isna() | (own <= COMPLAINT_EMOTION)]
         counts = hits.groupby(["journey_stage", "theme"], sort=True).size().rename("n").reset_index()
         totals = neg.groupby("journey_stage").size()
         counts["share"] = counts["n"] / counts["journey_stage"].map(totals)

@@ -156,7 +156,7 @@ def plot_importance_performance(data: pd.DataFrame, *, x: str = "performance", y
         ax.text(cx, cy, name, transform=ax.transAxes, ha=ha, va=va, fontsize=9, style="italic",
                 color=_QUADRANT_COLOURS[name])
     ax.set_xlabel(_label(x) if x != "performance" else "performance (mean score)")
-    ax.set_ylabel(_label(y) if y != "importance" else "importance (share of R\N{SUPERSCRIPT TWO})")
+    ax.set_ylabel(_label(y) if y != "importance" else "importance (part of R\N{SUPERSCRIPT TWO}; parts sum to R\N{SUPERSCRIPT TWO})")
     ax.set_title("Importance-performance")
     return ax
 

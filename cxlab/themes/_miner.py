@@ -15,7 +15,7 @@ from cxlab.themes._describe import pick_quotes, theme_keywords, theme_label
 from cxlab.themes._edit import ThemeEditsMixin
 from cxlab.themes._grouping import NMFGrouper
 from cxlab.themes._persist import PersistMixin
-from cxlab.themes._prepare import prepare, redact, sentiment_label
+from cxlab.themes._prepare import prepare, quotable, redact, sentiment_label
 from cxlab.themes._select import choose_n_themes
 from cxlab.themes._taxonomy import load_taxonomy
 from cxlab.themes._vectorize import LexicalVectorizer
@@ -374,7 +374,9 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         self.quotes_ = {}
         for j, t in enumerate(self.theme_ids_):
             pos = np.flatnonzero(primary == j)
-            order = pos[np.argsort(-W[pos, j], kind="stable")][:50]
+            order = pos[np.argsort(-W[pos, j], kind="stable")][:100]
+            # a quote is shown to readers: never one that holds markup or starts like a formula
+            order = order[quotable([clean.iat[p] for p in order])][:50]
             # redact only the candidates: redacting the whole corpus waits for the tables
             texts = dict(zip(order.tolist(), redact([clean.iat[p] for p in order])))
             picked = pick_quotes(tr.get("Ld", tr["Xd"]), W[:, j], order, texts, n=self.n_quotes)

@@ -115,6 +115,12 @@ def _flags(raw: pd.Series) -> pd.DataFrame:
                          "is_non_english": f["is_non_english"].to_numpy(bool)}, index=raw.index)
 
 
+def quotable(texts: list[str]) -> np.ndarray:
+    """Mask of texts fit to quote in a report: no HTML tags/entities, no spreadsheet formula."""
+    f = _text.flag_comments(pd.Series(texts, dtype=object), columns=["has_html", "has_formula"])
+    return ~(f["has_html"].to_numpy(bool) | f["has_formula"].to_numpy(bool))
+
+
 def prepare(texts: pd.Series, *, scorer=None) -> Prepared:
     """Normalise, flag and split ``texts`` (a Series; its index is kept).
 
