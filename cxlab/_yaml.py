@@ -47,9 +47,16 @@ def read_yaml_mapping(source, *, what: str) -> tuple[dict, str]:
     if not path.is_file():
         raise DataLoadError(f"{what} file {str(path)!r} does not exist; check the path.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ParameterError(f"{path.name}: not UTF-8 text; save the file as UTF-8 and rerun.") from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path.name}: not valid YAML ({exc}); fix the syntax.") from None
+    except ValueError as exc:  # a value YAML reads as a date but is none: 2025-13-45
+        raise ParameterError(f"{path.name}: a value is not a valid date ({exc}); dates are written "
+                             "like 2026-01-15.") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

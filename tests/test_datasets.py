@@ -223,6 +223,28 @@ def test_write_refuses_to_overwrite(written):
         write_demo_data(written)
 
 
+def test_overwrite_never_deletes_files_the_generator_did_not_write(tmp_path):
+    # --force used to move the whole folder aside and delete it, notes and theses included
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    with pytest.raises(FileExistsError, match=r"holds files the demo generator did not write \(\['notes.txt'\]\)"):
+        write_demo_data(out, overwrite=True)
+    assert (out / "notes.txt").read_text() == "my notes"
+
+
+def test_cli_output_paths_that_cannot_be_folders_are_usage_errors(tmp_path, capsys):
+    from cxlab.cli import main
+
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert main(["demo-data", "--out", str(afile)]) == 2
+    assert capsys.readouterr().err.strip() == f"cxlab demo-data: error: --out {afile} is a file; give a folder to write to."
+    with pytest.raises(SystemExit) as exc:
+        main(["demo-data", "--seed", "-1", "--out", str(tmp_path / "d")])
+    assert exc.value.code == 2 and "--seed: must be between 0 and 4294967295, got -1" in capsys.readouterr().err
+
+
 def test_ensure_generates_once_and_reuses(tmp_path, demo, monkeypatch):
     calls = []
 

@@ -296,6 +296,12 @@ def test_yaml_file_errors_read_alike(tmp_path, loader, what):
     p.write_text("- a\n- b\n")
     with pytest.raises(ParameterError, match="t.yaml: the top level must be a mapping of keys; received list"):
         loader(p)
+    p.write_text("when: 2025-13-45\n")  # YAML reads it as a date, and it is none
+    with pytest.raises(ParameterError, match="t.yaml: a value is not a valid date .*written like 2026-01-15"):
+        loader(p)
+    p.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ParameterError, match="t.yaml: not UTF-8 text; save the file as UTF-8"):
+        loader(p)
 
 
 @pytest.mark.parametrize("bad, message", [

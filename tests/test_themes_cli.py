@@ -111,3 +111,18 @@ def test_save_processed_writes_the_tables_the_reports_read(csv_path, tmp_path, m
                  "--save-processed"])
     assert code == 2
     assert "--save-processed needs --id-col" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", [None, "local"])
+def test_cli_reads_cp1252_and_semicolon_exports_like_the_loaders(csv_path, tmp_path, engine):
+    # Excel on Windows writes cp1252 with ';': accents used to become U+FFFD, ';' a parse error
+    src = pd.read_csv(csv_path)
+    src["comment"] = src["comment"].str.replace("again", "très déçu", regex=False)
+    path = tmp_path / "export.csv"
+    src.to_csv(path, index=False, sep=";", encoding="cp1252")
+    extra = ["--engine", engine] if engine else []
+    assert _run(path, tmp_path / "out", *extra) == 0
+    comments = pd.read_csv(tmp_path / "out" / "comments.csv", keep_default_na=False)
+    text = " ".join(comments["text_redacted"])
+    assert "déçu" in text and "\ufffd" not in text
+    assert comments["id"].tolist() == src["id"].tolist()

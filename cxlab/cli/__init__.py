@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import warnings
 
@@ -58,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USAGE
+    for flag in ("out", "prefix"):  # an output path that cannot be a folder: say so before any work
+        where = getattr(args, flag, None)
+        if where is not None and os.path.exists(where) and not os.path.isdir(where):
+            print(f"cxlab {args.command}: error: --{flag} {where} is a file; give a folder to write to.",
+                  file=sys.stderr)
+            return EXIT_USAGE
     try:
         with warnings.catch_warnings():
             # data warnings (rows left out of one figure, unused taxonomy seeds...) read as one
@@ -73,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     except CxlabError as exc:
         print(f"cxlab {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a folder that cannot be written (read-only, a file in the way...)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"cxlab {args.command}: error: {exc.strerror or exc}{where}; check the paths given and that "
+              "the output folder can be written.", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cxlab.cli._args import seed_arg
+
 NAME = "demo-data"
 HELP = "Generate the seeded demo data (Loomwear, a fictional clothing retailer) as CSV files."
 
@@ -13,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", type=Path, default=None,
                         help="folder for the tables (default: data/raw/demo); the ground truth "
                              "goes beside it in DIR_truth")
-    parser.add_argument("--seed", metavar="N", type=int, default=None,
+    parser.add_argument("--seed", metavar="N", type=seed_arg, default=None,
                         help="random seed (default: 0); the same seed gives identical files")
     parser.add_argument("--force", action="store_true",
                         help="replace existing demo folders")

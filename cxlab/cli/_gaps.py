@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cxlab.cli._args import seed_arg
+
 NAME = "gaps"
 HELP = ("Find CX gaps (expectation vs perception, current vs target, staff vs customers, competitors), "
         "rank them and write an action plan to --out DIR.")
@@ -53,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--correction", choices=("holm", "fdr_bh", "bonferroni", "none"), default="holm",
                         help="multiple-testing correction across touchpoints (default holm)")
     parser.add_argument("--top", type=int, default=10, help="gaps kept in the action plan (default 10)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
+    parser.add_argument("--seed", type=seed_arg, default=None, help="random seed (default 0)")
     parser.add_argument("--no-figures", action="store_true", help="write tables only, no PNG figures")
     parser.add_argument("--out", metavar="DIR", type=Path, required=True, help="output folder (created if needed)")
 

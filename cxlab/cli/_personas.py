@@ -1,6 +1,8 @@
 """``cxlab personas``: cluster customers into personas and write profiles, assignments, model."""
 from __future__ import annotations
 
+from cxlab.cli._args import seed_arg
+
 NAME = "personas"
 HELP = "Group customers into personas; write personas.csv, assignments.csv and the model."
 
@@ -18,7 +20,7 @@ def add_arguments(parser) -> None:
                         help="number of personas, or 'auto' to choose it from the data (default)")
     parser.add_argument("--algorithm", default="auto", choices=["auto", "kmeans", "gmm", "famd"],
                         help="clustering algorithm (default: auto)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: cxlab's default, 0)")
+    parser.add_argument("--seed", type=seed_arg, default=None, help="random seed (default: cxlab's default, 0)")
     parser.add_argument("--no-sentiment", action="store_true", help="do not score comment sentiment")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 

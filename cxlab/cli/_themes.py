@@ -28,6 +28,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cxlab.cli._args import seed_arg
+
 NAME = "themes"
 #: inputs larger than this (MB) use the out-of-core pipeline (cxlab.scale) even without --engine
 SCALE_MIN_MB = 100
@@ -73,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--embedding-model", metavar="NAME_OR_PATH", default=None,
                         help="sentence-transformers model for --backend embeddings: a folder or a name "
                              "(default all-MiniLM-L6-v2, bundled by the extra); never downloaded")
-    parser.add_argument("--seed", type=int, default=None, metavar="N",
+    parser.add_argument("--seed", type=seed_arg, default=None, metavar="N",
                         help="random seed (default: cxlab's DEFAULT_RANDOM_STATE)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     parser.add_argument("--save-processed", action="store_true",
@@ -97,23 +99,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(path: Path, id_col: str | None):
-    import pandas as pd
+    """The input table, read as cxlab's loaders read files: encoding (UTF-8, cp1252...) and
+    separator (``,`` ``;`` tab) detected, ids kept as text, unreadable lines counted."""
+    import warnings
 
-    from cxlab.exceptions import DataLoadError
+    from cxlab.io._read import read_source
 
-    if not path.is_file():
-        raise DataLoadError(f"INPUT {path} not found; give the path of a CSV file of comments.")
-    dtype = {id_col: str} if id_col else None
-    suffix = "".join(path.suffixes[-2:]).lower()
-    try:
-        if suffix.endswith((".xlsx", ".xls")):
-            return pd.read_excel(path, dtype=dtype)
-        if suffix.endswith(".parquet"):
-            return pd.read_parquet(path)
-        sep = "\t" if suffix.endswith((".tsv", ".tsv.gz")) else ","
-        return pd.read_csv(path, sep=sep, dtype=dtype, encoding_errors="replace")
-    except (ValueError, OSError, UnicodeError) as exc:
-        raise DataLoadError(f"INPUT {path} could not be read as a table: {exc}") from None
+    raw = read_source(path, text_columns=lambda header: [id_col] if id_col in header else [])
+    if raw.skipped:
+        label, reason, _text = raw.skipped[0]
+        warnings.warn(f"{len(raw.skipped)} line(s) of {path.name} could not be read and were skipped "
+                      f"(e.g. row {label}: {reason}).", UserWarning, stacklevel=2)
+    return raw.frame
 
 
 def _write_csv(df, path: Path) -> None:

@@ -91,6 +91,15 @@ def _install(tmp: Path, target: Path, *, replace: bool) -> bool:
     return True
 
 
+#: files of a truth folder (see _write_all)
+_TRUTH_NAMES = frozenset({*K.TRUTH_FILES, "defects.csv"})
+
+
+def _data_names() -> frozenset:
+    """Files of a demo table folder: one CSV per table and the researcher YAMLs."""
+    return frozenset({f"{name}.csv" for name in K.TABLE_NAMES} | {p.name for p in _demo_yamls()})
+
+
 def _default_truth_dir(out_dir: Path) -> Path:
     return out_dir.with_name(out_dir.name + "_truth")
 
@@ -133,13 +142,20 @@ def write_demo_data(out_dir: str | os.PathLike | None = None, *,
     """
     out_dir = Path(out_dir) if out_dir is not None else config.demo_dir()
     truth_dir = Path(truth_dir) if truth_dir is not None else _default_truth_dir(out_dir)
-    if not overwrite:
-        for folder in (out_dir, truth_dir):
-            if folder.exists() and any(folder.iterdir()):
-                raise FileExistsError(
-                    f"{folder} already exists and is not empty; pass overwrite=True "
-                    "(CLI: --force) to replace it, or choose another folder."
-                )
+    for folder, allowed in ((out_dir, _data_names()), (truth_dir, _TRUTH_NAMES)):
+        if not (folder.exists() and any(folder.iterdir())):
+            continue
+        if not overwrite:
+            raise FileExistsError(
+                f"{folder} already exists and is not empty; pass overwrite=True "
+                "(CLI: --force) to replace it, or choose another folder."
+            )
+        # overwrite replaces the whole folder: only ever one that holds nothing but demo files
+        other = sorted(p.name for p in folder.iterdir() if p.name not in allowed or not p.is_file())
+        if other:
+            raise FileExistsError(
+                f"{folder} holds files the demo generator did not write ({other[:5]}); overwrite would "
+                "delete them. Choose an empty folder or move those files first.")
     return _generate(out_dir, truth_dir, random_state=random_state, replace=True)
 
 

@@ -73,9 +73,24 @@ def input_identity(source) -> dict:
             "head_sha1": digest.hexdigest()}
 
 
-def _csv_sep(path: Path) -> str:
-    name = path.name.lower().removesuffix(".gz").removesuffix(".bz2").removesuffix(".zip").removesuffix(".xz")
-    return "\t" if name.endswith(".tsv") else ","
+def _csv_format(path: Path) -> tuple[str, str]:
+    """``(separator, encoding)`` of a CSV, sniffed from its first 256 KB as the loaders do:
+    UTF-8 if it decodes, else the likely code page (cp1252 exports from Excel); ``,`` ``;``
+    tab or ``|``, whichever splits the first lines most consistently."""
+    import codecs
+    import gzip
+
+    from cxlab.io._read import _guess_encoding, sniff_delimiter
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        head = fh.read(256 * 1024)
+    try:
+        text, enc = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False), "utf-8-sig"
+    except UnicodeDecodeError:
+        enc = _guess_encoding(head, path.name)
+        text = head.decode(enc, errors="replace")
+    return sniff_delimiter(text), enc
 
 
 def read_columns(source) -> list[str]:
@@ -86,7 +101,8 @@ def read_columns(source) -> list[str]:
 
         return list(pq.read_schema(parquet_files(path)[0]).names)
     try:
-        return [str(c) for c in pd.read_csv(path, sep=_csv_sep(path), nrows=0, encoding_errors="replace").columns]
+        sep, enc = _csv_format(path)
+        return [str(c) for c in pd.read_csv(path, sep=sep, encoding=enc, nrows=0, encoding_errors="replace").columns]
     except (ValueError, OSError, UnicodeError) as exc:
         raise DataLoadError(f"source {path.name!r} could not be read as CSV: {exc}") from None
 
@@ -111,7 +127,8 @@ def count_rows(source) -> int | None:
 
 def _csv_frames(path: Path, columns: list[str], outcome_col, chunk_size: int, skipped: dict):
     dtype = {c: str for c in columns if c != outcome_col}
-    reader = pd.read_csv(path, sep=_csv_sep(path), usecols=columns, dtype=dtype, chunksize=chunk_size,
+    sep, enc = _csv_format(path)
+    reader = pd.read_csv(path, sep=sep, encoding=enc, usecols=columns, dtype=dtype, chunksize=chunk_size,
                          encoding_errors="replace", on_bad_lines="warn")
     while True:
         with warnings.catch_warnings(record=True) as caught:
