@@ -293,6 +293,12 @@ def test_gap_plots_return_axes():
     ax = plot_impact_effort(p)
     ys = sorted(t.xyann[1] for t in ax.texts if hasattr(t, "xyann"))
     assert ys[2] - ys[1] > 0  # tied points get separate label positions
+    # a top-N slice of prioritise_gaps keeps the table's quadrants (its line is the median of all gaps)
+    q = p.assign(effort=[2, 2, 2], value=[0.30, 0.20, 0.10], quadrant=["quick win"] * 3)
+    ax = plot_impact_effort(q)
+    colors = {tuple(round(v, 3) for v in c[:3]) for c in ax.collections[0].get_facecolors()}
+    assert len(colors) == 1  # all three drawn as quick wins, as the table says
+    assert ax.lines[1].get_ydata()[0] == 0.10  # the value line sits at the lowest high-value gap
     s = pd.DataFrame({"quadrant": ["weakness"], "item": ["returns"], "evidence": ["gap -2.4"]})
     assert "Weaknesses" in [t.get_text() for t in plot_swot(s).texts]
     c = pd.DataFrame({"journey_stage": ["a", "b"] * 2, "emotion": [0.5, -0.5, 0.2, -0.9], "ci_low": [0.4, -0.6, 0.1, -1],

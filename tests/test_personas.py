@@ -546,3 +546,14 @@ def test_demo_personas_are_recovered(demo_fit):
     assert model.partial_[never].all() and never.sum() > 50
     right = (model.labels_[never].map(majority) == truth[never]).mean()
     assert right >= 0.8
+
+
+@pytest.mark.filterwarnings("ignore:1 of 4 orders name customers not in the customers table")
+def test_themes_from_cxlab_themes_assignments_are_read_long():
+    # `cxlab themes` writes theme_id (plus weight, sentiment, n_clauses...): these are not themes
+    customers, _, feedback, themes = _tables()
+    long = themes.rename(columns={"theme": "theme_id"}).assign(weight=1.0, sentiment=-0.3, n_clauses=1)
+    got = build_customer_features(customers, feedback=feedback, themes=long, smoothing=0, sentiment=False)
+    want = build_customer_features(customers, feedback=feedback, themes=themes, smoothing=0, sentiment=False)
+    pd.testing.assert_frame_equal(got, want)
+    assert not any("weight" in c or "n_clauses" in c for c in got.columns)

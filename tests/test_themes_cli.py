@@ -126,3 +126,21 @@ def test_cli_reads_cp1252_and_semicolon_exports_like_the_loaders(csv_path, tmp_p
     text = " ".join(comments["text_redacted"])
     assert "déçu" in text and "\ufffd" not in text
     assert comments["id"].tolist() == src["id"].tolist()
+
+
+def test_cli_flags_number_columns_repeated_ids_and_unreachable_theme_counts(csv_path, tmp_path, capsys):
+    assert _run(csv_path, tmp_path / "a", "--text-col", "stars") == 2
+    assert "--text-col 'stars' holds numbers, not comments" in capsys.readouterr().err
+    src = pd.read_csv(csv_path)
+    src.loc[[1, 2], "id"] = "r0"
+    path = tmp_path / "dup.csv"
+    src.to_csv(path, index=False)
+    assert _run(path, tmp_path / "b") == 0
+    out = capsys.readouterr()
+    assert "warning: --id-col 'id': 3 rows share 1 id(s) (e.g. ['r0'])" in out.err
+    assert len(pd.read_csv(tmp_path / "b" / "comments.csv")) == 240  # every row analysed
+    assert _run(path, tmp_path / "c", "--save-processed") == 2
+    assert "ids must be unique" in capsys.readouterr().err
+    assert main(["themes", str(csv_path), "--text-col", "comment", "--n-themes", "500", "--seed", "0",
+                 "--out", str(tmp_path / "d")]) == 0
+    assert "(500 asked; the comments support" in capsys.readouterr().out

@@ -113,6 +113,31 @@ def _read(path: Path, id_col: str | None):
     return raw.frame
 
 
+def _how_many(asked, got: int) -> str:
+    if asked == "auto":
+        return "chosen from the data"
+    return "as asked" if int(asked) == got else f"{asked} asked; the comments support {got}"
+
+
+def _check_unique_ids(ids, id_col: str, *, strict: bool) -> None:
+    """Repeated comment ids: counted in a warning; an error when the themes are saved for joins."""
+    import warnings
+
+    from cxlab.exceptions import SchemaError
+
+    dup = ids.duplicated(keep=False) & ids.notna()
+    if not dup.any():
+        return
+    n_ids = ids[dup].nunique()
+    message = (f"--id-col {id_col!r}: {int(dup.sum())} rows share {n_ids} id(s) (e.g. "
+               f"{ids[dup].astype(str).unique()[:3].tolist()})")
+    if strict:
+        raise SchemaError(message + "; --save-processed joins themes to feedback by id, so ids must be "
+                          "unique. Drop the duplicate rows or give a unique id column.")
+    warnings.warn(message + "; each row is analysed, but joining comments.csv on that id will repeat rows.",
+                  UserWarning, stacklevel=2)
+
+
 def _write_csv(df, path: Path) -> None:
     from cxlab.io import atomic_write_text, safe_for_spreadsheet
 
@@ -161,6 +186,12 @@ def run(args: argparse.Namespace) -> int:
     if args.save_processed and not args.id_col:
         raise SchemaError("--save-processed needs --id-col: the saved themes are joined to the feedback "
                           "table by comment id; give the id column (e.g. --id-col feedback_id).")
+    if pd.api.types.is_numeric_dtype(data[args.text_col]):
+        raise SchemaError(f"--text-col {args.text_col!r} holds numbers, not comments; give the column of "
+                          "open-ended text (its columns are "
+                          f"{[str(c) for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]}).")
+    if args.id_col:
+        _check_unique_ids(data[args.id_col], args.id_col, strict=args.save_processed)
     data = data.reset_index(drop=True)
     seed = DEFAULT_RANDOM_STATE if args.seed is None else args.seed
     miner = ThemeMiner(args.n_themes, taxonomy=args.taxonomy, text_col=args.text_col,
@@ -191,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
 
     flags = comments[["is_empty", "is_non_english"]].sum()
     print(f"cxlab themes: {len(data)} comments -> {miner.n_themes_} themes "
-          f"({'chosen from the data' if args.n_themes == 'auto' else 'as asked'}); "
+          f"({_how_many(args.n_themes, miner.n_themes_)}); "
           f"{int(flags['is_empty'])} empty, {int(flags['is_non_english'])} non-English (flagged, unthemed)")
     print(describe_pain_points(table, miner, top=5))
     print(f"wrote {out / 'themes.csv'}, comments.csv, assignments.csv, theme_model.pkl")

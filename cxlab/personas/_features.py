@@ -169,6 +169,8 @@ def _order_features(orders: pd.DataFrame, as_of: pd.Timestamp, m: float) -> pd.D
 
 def _theme_shares(themes: pd.DataFrame, feedback: pd.DataFrame | None, m: float) -> pd.DataFrame:
     t = themes.copy()
+    if "theme" not in t.columns and "theme_id" in t.columns:  # assignments.csv of `cxlab themes`
+        t = t.rename(columns={"theme_id": "theme"})
     if "theme" not in t.columns:  # wide: feedback_id x theme columns with weights or 0/1
         _need(t, "themes", ["feedback_id"], "Pass one row per comment x theme (feedback_id, theme).")
         value_cols = [c for c in t.columns if c not in ("feedback_id", ID)]

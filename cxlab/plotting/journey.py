@@ -277,6 +277,11 @@ def plot_impact_effort(data: pd.DataFrame, *, x: str = "effort", y: str = "value
     check_columns(data, [x, y, label], arg="data", hint=" Pass cxlab.gaps.prioritise_gaps() output.")
     ax = _new_ax(ax, (8, 6))
     med = float(data[y].median()) if len(data) else 0.0
+    if "quadrant" in data and y == "value":
+        # prioritise_gaps drew the line over all gaps; a top-N slice must show the same line
+        high = data["quadrant"].isin(["quick win", "major project"])
+        if high.any():
+            med = float(data.loc[high, y].min())
     ymax = float(data[y].max()) * 1.25 if len(data) and data[y].max() > 0 else 1.0
     ax.axvline(3, color="#95a5a6", lw=1, ls="--")
     ax.axhline(med, color="#95a5a6", lw=1, ls="--")
@@ -286,7 +291,10 @@ def plot_impact_effort(data: pd.DataFrame, *, x: str = "effort", y: str = "value
                 fontweight="bold")
     sizes = 80 + 900 * data[size].astype(float) if size and size in data else 120
     rank = data["rank"] if "rank" in data else pd.Series(range(1, len(data) + 1), index=data.index)
-    cols = np.where(data[y] >= med, np.where(data[x] <= 3, _POS, "#d68910"), _NEUTRAL)
+    if "quadrant" in data and y == "value":  # the table's own quadrants, so plot and table agree
+        cols = data["quadrant"].map({"quick win": _POS, "major project": "#d68910"}).fillna(_NEUTRAL).to_numpy()
+    else:
+        cols = np.where(data[y] >= med, np.where(data[x] <= 3, _POS, "#d68910"), _NEUTRAL)
     ax.scatter(data[x], data[y], s=sizes, c=cols, alpha=0.65, edgecolor="white", lw=1.5, zorder=3)
     # labels of points at the same effort level are spread vertically so none overlap
     min_gap = 0.045 * ymax
