@@ -261,6 +261,13 @@ def test_cli_monitor_bad_arguments(tmp_path, capsys):
     assert "--alpha must be between 0 and 1" in capsys.readouterr().err
     assert main(["monitor", str(data), "--table", "raw", "--out", str(tmp_path)]) == 2
     assert "no actions.yaml beside m.csv" in capsys.readouterr().err
+    (tmp_path / "actions.yaml").write_text("actions:\n  - {name: fix, live_date: 2025-01-01, theme: a}\n")
+    assert main(["monitor", str(data), "--table", "raw", "--metric", "ratng", "--out", str(tmp_path / "o")]) == 2
+    assert "--metric 'ratng' is not a column of the raw table; its columns are ['created_at', 'theme']" in \
+        capsys.readouterr().err
+    (tmp_path / "empty.csv").write_text("")
+    assert main(["monitor", str(tmp_path / "empty.csv"), "--table", "raw", "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err.startswith("cxlab monitor: error: ")
 
 
 # ---------------------------------------------------------------- demo data

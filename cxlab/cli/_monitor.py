@@ -89,13 +89,10 @@ def _load(args):
         path = args.data
         folder = path.parent
     if args.table == "raw":
-        import pandas as pd
+        from cxlab.io._read import read_source
 
-        if not path.is_file():
-            from cxlab.exceptions import DataLoadError
-
-            raise DataLoadError(f"data file {str(path)!r} does not exist; check the path.")
-        df = pd.read_csv(path)
+        # read as the loaders read files: encoding and separator detected, clear errors
+        df = read_source(path).frame
     else:
         from cxlab.io import load_table
 
@@ -163,6 +160,9 @@ def run(args: argparse.Namespace) -> int:
         df = ticket_durations(df)
     actions = load_actions(actions_path)
     if args.metric:
+        if args.metric != "theme_share" and args.metric not in df.columns:
+            raise ParameterError(f"--metric {args.metric!r} is not a column of the {args.table} table; its "
+                                 f"columns are {[str(c) for c in df.columns]}.")
         actions = [{**a, "metric": args.metric} for a in actions]
     if any(a["metric"] == "theme_share" for a in actions):
         df = _attach_themes(df, args, folder, notes)
