@@ -399,6 +399,8 @@ def test_install_kernel_is_idempotent(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"installed in {folder}" in out and "Python (cxlab)" in out
     assert json.loads((folder / "kernel.json").read_text()) == spec
+    assert main(["kernel", "--prefix", str(tmp_path), "--name", "bad name/x"]) == 2
+    assert "--name 'bad name/x' is not a valid kernel name" in capsys.readouterr().err
 
 
 def test_notebook_parameter_describe():

@@ -18,12 +18,18 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    import re
     import sys
 
     from cxlab.reports import install_kernel
     from cxlab.reports._kernel import KERNEL_DISPLAY_NAME, KERNEL_NAME
 
+    from cxlab.exceptions import ParameterError
+
     name = args.name or KERNEL_NAME
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", name):  # Jupyter's rule for kernel names
+        raise ParameterError(f"--name {name!r} is not a valid kernel name; use letters, digits, '.', '_' "
+                             "or '-' (e.g. cxlab-project), and put spaces in --display-name.")
     display = args.display_name or KERNEL_DISPLAY_NAME
     folder = install_kernel(user=args.user, prefix=args.prefix, name=name, display_name=display)
     print(f"kernel {name!r} ({display}) runs {sys.executable}")
