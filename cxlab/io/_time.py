@@ -16,10 +16,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cxlab.exceptions import SchemaError
+from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.io._coerce import _as_stripped_text, _missing_mask, _sniff_dayfirst, coerce_datetime
 
-__all__ = ["SNIFF_VALUES", "present_text", "read_dates", "read_times", "sniff_dayfirst", "warn_undated"]
+__all__ = ["SNIFF_VALUES", "date_param", "present_text", "read_dates", "read_times", "sniff_dayfirst", "warn_undated"]
 
 #: non-null values looked at to decide day-first (as the loaders do)
 SNIFF_VALUES = 5000
@@ -63,6 +63,18 @@ def read_dates(df: pd.DataFrame, time_col: str) -> pd.Series:
                           f"{df.loc[bad, time_col].astype(str).head(3).tolist()}. Fix or blank them "
                           "(e.g. 2025-01-31), or load the table with cxlab.io, which reports them per row.")
     return times
+
+
+def date_param(value, *, name: str, hint: str) -> pd.Timestamp:
+    """A date given as a parameter (``split_date``, an action's ``live_date``) as a Timestamp;
+    anything that is not one raises :class:`ParameterError` ``"<name>=<value> is not a date; <hint>"``."""
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        when = pd.NaT
+    if pd.isna(when):
+        raise ParameterError(f"{name}={value!r} is not a date; {hint}")
+    return when
 
 
 def warn_undated(n_bad: int, n: int, time_col: str, examples=(), *, n_missing: int = 0,

@@ -7,7 +7,7 @@ import pandas as pd
 from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.gaps._stats import check_columns, check_unit_interval, mean_interval, welch_interval
 from cxlab.io._coerce import coerce_number
-from cxlab.io._time import read_times, warn_undated
+from cxlab.io._time import date_param, read_times, warn_undated
 from cxlab.journey._config import JourneyConfig, load_journey
 
 __all__ = ["EMOTION_SOURCES", "emotion_score", "add_emotion", "assign_stage", "emotion_curve", "emotion_change"]
@@ -180,10 +180,7 @@ def emotion_curve(
 
 
 def _split(split_date) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(split_date)
-    except (TypeError, ValueError):
-        raise ParameterError(f"split_date={split_date!r} is not a date; pass e.g. split_date=\"2025-10-01\".") from None
+    return date_param(split_date, name="split_date", hint='pass e.g. split_date="2025-10-01".')
 
 
 def _dates(feedback: pd.DataFrame, df: pd.DataFrame, by: str, *, left_out: str) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxlab.exceptions import CxlabError, ParameterError
+from cxlab.io._time import date_param
 from cxlab.kpis._validate import as_list, check_alpha
 from cxlab.monitoring._models import fit_before_after
 from cxlab.monitoring._result import RESULT_COLUMNS, ActionResult, decide_status, verdict_sentence
@@ -116,14 +117,8 @@ def evaluate_action(df: pd.DataFrame, *, metric: str, live_date, treated=None, c
         direction = desired_direction(metric)
     if direction not in ("decrease", "increase", None):
         raise ParameterError(f"direction must be 'auto', 'decrease', 'increase' or None; got {direction!r}.")
-    try:
-        live = pd.Timestamp(live_date)
-    except (TypeError, ValueError):
-        live = pd.NaT
-    if pd.isna(live):
-        action = f"action {name!r}: " if name else ""
-        raise ParameterError(f"{action}live_date={live_date!r} is not a date; give the day the action went "
-                             "live as an ISO date, e.g. 2026-01-15.")
+    live = date_param(live_date, name=f"action {name!r}: live_date" if name else "live_date",
+                      hint="give the day the action went live as an ISO date, e.g. 2026-01-15.")
     series = metric_series(df, metric=metric, treated=treated, control=control_list, time_col=time_col,
                            freq=freq, group_col=group_col, theme_col=theme_col, id_col=id_col,
                            statistic=statistic, min_count=min_count)
