@@ -235,20 +235,36 @@ def describe_emerging(emerging: pd.DataFrame) -> str:
 def describe_priorities(prioritised: pd.DataFrame, *, top: int = 3) -> str:
     """Sentence on the top-ranked gaps (:func:`cxlab.gaps.prioritise_gaps` output).
 
+    Only gaps that still need a decision ("open", "action not working") are named as "fix
+    first"; gaps with a live action or a met target are named apart, so a reader sees why they
+    are not on the list.
+
     Examples
     --------
     >>> import pandas as pd
-    >>> p = pd.DataFrame({"rank": [1], "label": ["returns"], "priority_score": [0.2], "quadrant": ["quick win"],
-    ...                   "owner": ["Ops"]})
+    >>> p = pd.DataFrame({"rank": [1, 2], "label": ["returns", "payment"], "priority_score": [0.2, 0.3],
+    ...                   "quadrant": ["quick win"] * 2, "owner": ["Ops"] * 2, "status": ["open", "target met"]})
     >>> describe_priorities(p)
-    'Fix first: 1. returns (score 0.200, quick win, owner Ops).'
+    'Fix first: 1. returns (score 0.200, quick win, owner Ops). Not on that list: payment (target met).'
     """
     if prioritised is None or prioritised.empty:
         return "No gaps were found to prioritise."
-    head = prioritised.sort_values("rank", kind="stable").head(top)
-    return "Fix first: " + "; ".join(
-        f"{int(r.rank)}. {r.label} (score {r.priority_score:.3f}, {r.quadrant}, owner {r.owner})"
-        for r in head.itertuples()) + "."
+    table = prioritised.sort_values("rank", kind="stable")
+    status = table["status"] if "status" in table.columns else pd.Series("open", index=table.index)
+    todo = table[status.isin(["open", "action not working"])]
+    parts = []
+    if len(todo):
+        parts.append("Fix first: " + "; ".join(
+            f"{int(r.rank)}. {escape_markdown(str(r.label))} (score {r.priority_score:.3f}, {r.quadrant}, owner {r.owner}"
+            + (", its action is not working" if getattr(r, "status", "") == "action not working" else "") + ")"
+            for r in todo.head(top).itertuples()) + ".")
+    else:
+        parts.append("Every gap has a live action or a met target.")
+    rest = table[~status.isin(["open", "action not working"])]
+    if len(rest):
+        parts.append("Not on that list: " + _join(
+            f"{escape_markdown(str(r.label))} ({r.status})" for r in rest.itertuples()) + ".")
+    return " ".join(parts)
 
 
 def describe_swot(swot: pd.DataFrame) -> str:

@@ -29,6 +29,7 @@ from cxlab.gaps import (
     touchpoint_vs_target,
 )
 from cxlab.journey import add_emotion
+from cxlab.report_text import describe_priorities
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -392,7 +393,12 @@ def test_prioritisation_follows_documented_formula(demo_report):
     p = demo_report.priorities
     expected = p["impact"] * p["reach"] * p["severity"] * p["feasibility"] / p["effort"]
     np.testing.assert_allclose(p["priority_score"], expected.round(6))
-    assert p["priority_score"].is_monotonic_decreasing and p["rank"].tolist() == list(range(1, len(p) + 1))
+    assert p["rank"].tolist() == list(range(1, len(p) + 1))
+    # by score within each tier (open gaps, then live actions, then worked actions and met targets)
+    tier = p["status"].map({"open": 0, "action not working": 0, "action live": 1, "action worked": 2, "target met": 2})
+    assert tier.is_monotonic_increasing
+    for _, g in p.groupby(tier):
+        assert g["priority_score"].is_monotonic_decreasing
     assert p["impact"].between(0, 1).all() and p["impact"].max() == 1
 
 
@@ -403,6 +409,42 @@ def test_effort_changes_ranking():
     assert prioritise_gaps(g, effort={"touchpoints": {"y": {"effort": 5}}})["gap_id"].tolist() == ["a", "b"]
     ranked = prioritise_gaps(g, importance={"x": 0.1, "y": 0.4})
     assert ranked["gap_id"].tolist() == ["b", "a"] and ranked.set_index("gap_id").loc["a", "impact"] == 0.25
+
+
+def test_met_targets_and_live_actions_rank_after_open_gaps():
+    # a gap whose target is met, or whose action is live, is for watching: open gaps come first
+    # even when their score is lower, and the score itself does not change
+    g = pd.DataFrame({"gap_id": ["tp:a", "tp:b", "tp:c", "tp:d", "tp:e"], "touchpoint": list("abcde"),
+                      "label": list("abcde"), "theme": [None] * 5, "reach": [0.9, 0.8, 0.7, 0.6, 0.1], "severity": [0.5] * 5,
+                      "target_status": ["met", "missed", "missed", "unclear", "missed"]})
+    acts = [{"name": "fix b", "theme": None, "touchpoint": "b"}, {"name": "fix c", "theme": None, "touchpoint": "c"},
+            {"name": "fix d", "theme": None, "touchpoint": "d"}]
+    mon = pd.DataFrame({"action": ["fix b", "fix c"], "status": ["closed", "no_change"]})
+    p = prioritise_gaps(g, actions=acts, monitoring=mon).set_index("gap_id")
+    assert p["status"].to_dict() == {"tp:a": "target met", "tp:b": "action worked", "tp:c": "action not working",
+                                     "tp:d": "action live", "tp:e": "open"}
+    # open / not working first (by score: c before e), then live, then worked and met (a before b by score)
+    assert p.sort_values("rank").index.tolist() == ["tp:c", "tp:e", "tp:d", "tp:a", "tp:b"]
+    assert p.loc["tp:a", "priority_score"] == prioritise_gaps(g).set_index("gap_id").loc["tp:a", "priority_score"]
+    assert p.loc["tp:b", "action"] == "fix b" and p.loc["tp:e", "action"] == ""
+    text = describe_priorities(p.reset_index())
+    assert text.startswith("Fix first: 1. c (") and "its action is not working" in text
+    assert "Not on that list: d (action live), a (target met) and b (action worked)." in text
+
+
+def test_demo_priorities_put_met_targets_and_worked_actions_last(demo_report):
+    p = demo_report.priorities.set_index("label")
+    targets = demo_report.touchpoint_targets.set_index("touchpoint")
+    met = set(targets.index[targets["status"] == "met"])
+    assert met, "the demo should have a touchpoint whose target is met"
+    for tp in met & set(p.index):
+        assert p.loc[tp.replace("_", " "), "status"] == "target met"
+    assert p.loc["checkout", "status"] == "action worked"  # the checkout fix closed its measure
+    assert p.loc["size guide", "status"] == "action not working"
+    open_ranks = p.loc[p["status"].isin(["open", "action not working"]), "rank"]
+    assert open_ranks.max() < p.loc[~p["status"].isin(["open", "action not working"]), "rank"].min()
+    plan = demo_report.action_plan
+    assert "checkout" not in plan["gap"].head(3).tolist()
 
 
 def test_collect_gaps_skips_non_significant():

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import ParameterError
-from cxlab.gaps._config import load_actions
+from cxlab.gaps._config import load_actions, matching_action
 from cxlab.gaps._stats import check_columns
 
 __all__ = ["action_plan", "export_table", "neutralise_formulas", "gap_quotes", "ACTION_PLAN_COLUMNS"]
@@ -37,11 +37,9 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return safe_for_spreadsheet(df)
 
 
-def _matching_action(actions, *, theme, touchpoint):
-    for a in actions:
-        if (theme is not None and a["theme"] == theme) or (touchpoint is not None and a["touchpoint"] == touchpoint):
-            return a
-    return None
+def _name(value):
+    """A theme/touchpoint cell as given, or None when empty."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def _fmt(v, *, share: bool) -> str:
@@ -65,8 +63,9 @@ def action_plan(
     expectation); a pain point's target is its complaint share cut by ``pain_point_reduction``
     (default: halve it). Status is "proposed" unless an action in ``actions`` targets the same
     theme or touchpoint: then "live since <date> (<action name>)", followed by the monitoring
-    verdict when ``verdicts`` has one for that action. Owners come from the action, else from
-    the effort YAML used in prioritisation.
+    verdict when ``verdicts`` has one for that action; a gap whose target is already met
+    (``status`` "target met" in ``prioritised``) and has no action reads "target met: watch".
+    Owners come from the action, else from the effort YAML used in prioritisation.
 
     Parameters
     ----------
@@ -79,7 +78,8 @@ def action_plan(
     quotes : dict, optional
         ``{gap_id or theme or touchpoint: redacted quote}`` appended to the evidence.
     top : int or None, default 10
-        Keep the ``top`` ranked gaps (None keeps all).
+        Keep the ``top`` ranked gaps, plus any gap an action in ``actions`` is live on (None
+        keeps all).
 
     Returns
     -------
@@ -116,16 +116,22 @@ def action_plan(
     rows = []
     table = prioritised.sort_values("rank", kind="stable")
     if top is not None:
-        table = table.head(top)
+        # the top gaps to act on, plus every gap an action is already live on (its owner wants
+        # to see how it is doing even when the gap no longer ranks high)
+        keep = np.arange(len(table)) < top
+        for i, r in enumerate(table.itertuples()):
+            keep[i] |= matching_action(acts, theme=_name(r.theme), touchpoint=_name(r.touchpoint)) is not None
+        table = table[keep]
     for r in table.itertuples():
-        theme = None if r.theme is None or (isinstance(r.theme, float) and np.isnan(r.theme)) else r.theme
-        tp = None if r.touchpoint is None or (isinstance(r.touchpoint, float) and np.isnan(r.touchpoint)) else r.touchpoint
+        theme, tp = _name(r.theme), _name(r.touchpoint)
         share = r.kind == "pain_point"
         target = r.target
         if share:
             target = float(r.current) * (1 - pain_point_reduction)
-        act = _matching_action(acts, theme=theme, touchpoint=tp)
+        act = matching_action(acts, theme=theme, touchpoint=tp)
         status, owner = "proposed", r.owner
+        if getattr(r, "status", None) == "target met":
+            status = "target met: watch"
         if act is not None:
             status = f"live since {act['live_date'].isoformat()} ({act['name']})"
             if act["name"] in verdict:

@@ -230,3 +230,11 @@ def load_actions(source) -> list[dict]:
             "description": spec.get("description"),
         })
     return out
+
+
+def matching_action(actions, *, theme=None, touchpoint=None):
+    """The first action of ``actions`` (:func:`load_actions` output) on ``theme`` or ``touchpoint``, else None."""
+    for a in actions or ():
+        if (theme is not None and a["theme"] == theme) or (touchpoint is not None and a["touchpoint"] == touchpoint):
+            return a
+    return None

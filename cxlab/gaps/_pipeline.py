@@ -280,7 +280,8 @@ def analyse_gaps(
         rep.drivers = importance
     rep.gaps = collect_gaps(expectation=rep.expectation, pain_points=rep.pain_points,
                             targets=rep.touchpoint_targets, labels=labels)
-    rep.priorities = prioritise_gaps(rep.gaps, importance=importance, effort=effort)
+    rep.priorities = prioritise_gaps(rep.gaps, importance=importance, effort=effort, actions=acts,
+                                     monitoring=rep.monitoring)
     drivers_for_swot = rep.drivers if rep.drivers is not None and "performance" in rep.drivers.columns else None
     themes_for_swot = rep.pain_points
     if has_themes and praise_themes:  # praise themes are no pain points but can be strengths

@@ -20,20 +20,39 @@ The priority formula (documented here and in :func:`prioritise_gaps`)::
 The impact x effort matrix puts ``value`` against ``effort``: "quick win" (value at or above
 the median, effort <= 3), "major project" (value >= median, effort > 3), "fill-in" (value below
 the median, effort <= 3) and "reconsider" (value below the median, effort > 3).
+
+Ranking puts the gaps that still need a decision first. Each gap gets a ``status``:
+
+* "open" - no action is live on it and its target (if any) is not met;
+* "action not working" - an action is live but monitoring found no change or a worsening;
+* "action live" - an action is live and monitoring cannot judge it yet (or found a change
+  with no desired direction);
+* "action worked" - an action is live and monitoring says its measure closed;
+* "target met" - the researcher's target for the touchpoint is met (whole interval at or above
+  it), even though customers still expect more.
+
+"open" and "action not working" gaps are ranked first (by ``priority_score``), then "action
+live", then "action worked" and "target met": those are for watching, not new work. The
+score itself never depends on the status, so a filtered table reads the same.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from cxlab.gaps._config import effort_for, load_effort
+from cxlab.gaps._config import effort_for, load_actions, load_effort, matching_action
 from cxlab.gaps._stats import check_columns
 
-__all__ = ["collect_gaps", "theme_pain_points", "prioritise_gaps", "GAP_COLUMNS"]
+__all__ = ["collect_gaps", "theme_pain_points", "prioritise_gaps", "GAP_COLUMNS", "GAP_STATUSES"]
 
 #: columns of the gap inventory (input of :func:`prioritise_gaps`)
 GAP_COLUMNS = ["gap_id", "kind", "touchpoint", "theme", "label", "reach", "severity", "metric",
-               "current", "target", "evidence"]
+               "current", "target", "target_status", "evidence"]
+
+#: gap statuses of :func:`prioritise_gaps`, in ranking order (the first two share a tier)
+GAP_STATUSES = ("open", "action not working", "action live", "action worked", "target met")
+_STATUS_TIER = {"open": 0, "action not working": 0, "action live": 1, "action worked": 2, "target met": 2}
+_MONITOR_STATUS = {"closed": "action worked", "no_change": "action not working", "worsened": "action not working"}
 
 
 def theme_pain_points(feedback: pd.DataFrame, themes=None, *, theme_col: str = "theme", labels=None,
@@ -103,7 +122,9 @@ def collect_gaps(*, expectation=None, pain_points=None, targets=None, scale_rang
         :func:`theme_pain_points` output (or any table with ``theme``, ``reach``, ``severity``);
         themes with complaints become ``kind="pain_point"`` gaps.
     targets : DataFrame, optional
-        :func:`touchpoint_vs_target` output; used to fill ``target`` of touchpoint gaps.
+        :func:`touchpoint_vs_target` output; fills ``target`` and ``target_status`` ("met",
+        "missed", "unclear") of touchpoint gaps. Gaps without a target of their own are measured
+        against the customers' expectation and have ``target_status`` "no target".
     scale_range : float, default 6.0
         Range of the survey scale (7 - 1), to turn a gap into a 0..1 severity.
     labels : dict, optional
@@ -126,9 +147,12 @@ def collect_gaps(*, expectation=None, pain_points=None, targets=None, scale_rang
     """
     labels = dict(labels or {})
     rows = []
-    tgt = {}
+    tgt, tgt_status = {}, {}
     if targets is not None and len(targets):
+        check_columns(targets, ["touchpoint", "target"], arg="targets", hint=" Pass cxlab.gaps.touchpoint_vs_target() output.")
         tgt = dict(zip(targets["touchpoint"], targets["target"]))
+        if "status" in targets.columns:
+            tgt_status = dict(zip(targets["touchpoint"], targets["status"].astype(str)))
     if expectation is not None and len(expectation):
         check_columns(expectation, ["touchpoint", "gap", "share_below", "expectation", "perception"], arg="expectation")
         e = expectation[expectation["gap"] < 0]
@@ -142,6 +166,7 @@ def collect_gaps(*, expectation=None, pain_points=None, targets=None, scale_rang
                 "reach": float(r.share_below), "severity": float(np.clip(-r.gap / scale_range, 0, 1)),
                 "metric": f"perception of {r.touchpoint} (1-7)", "current": float(r.perception),
                 "target": tgt.get(r.touchpoint, float(r.expectation)),
+                "target_status": tgt_status.get(r.touchpoint, "no target"),
                 "evidence": (f"perception {r.perception:.2f} vs expectation {r.expectation:.2f} "
                              f"(gap {r.gap:+.2f}{ci}; {r.share_below:.0%} of {int(r.n)} respondents below)"),
             })
@@ -155,7 +180,7 @@ def collect_gaps(*, expectation=None, pain_points=None, targets=None, scale_rang
                 "gap_id": f"theme:{r.theme}", "kind": "pain_point", "touchpoint": None, "theme": r.theme,
                 "label": label, "reach": float(r.reach), "severity": float(np.clip(r.severity, 0, 1)),
                 "metric": f"share of comments complaining about {label}", "current": float(r.reach),
-                "target": None,
+                "target": None, "target_status": "no target",
                 "evidence": (f"{r.reach:.1%} of comments complain about {label}"
                              + (f" ({int(n)} comments)" if n is not None else "")
                              + f"; mean severity {r.severity:.2f}"),
@@ -173,7 +198,8 @@ def _importance_lookup(importance) -> dict:
     return {str(k): float(v) for k, v in zip(importance["driver"], importance["importance"])}
 
 
-def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None) -> pd.DataFrame:
+def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions=None,
+                    monitoring: pd.DataFrame | None = None) -> pd.DataFrame:
     """Score and rank gaps: ``priority_score = impact * reach * severity * feasibility / effort``.
 
     See the module docstring (:mod:`cxlab.gaps._priority`) for each term.
@@ -188,12 +214,20 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None) -> pd.D
         touchpoints or themes (e.g. ``cxlab.drivers`` output), or ``{name: importance}``.
     effort : path, dict or None
         Effort YAML (:func:`cxlab.gaps.load_effort`).
+    actions : path, list of dict or dict, optional
+        Actions already live (actions YAML, :func:`cxlab.gaps.load_actions`); an action on a
+        gap's theme or touchpoint sets its ``status`` and ``action``.
+    monitoring : DataFrame, optional
+        :func:`cxlab.monitoring.monitor_actions` results (``action``, ``status``): whether each
+        live action closed its measure.
 
     Returns
     -------
     DataFrame
         The gaps with ``importance``, ``impact``, ``value``, ``effort``, ``feasibility``,
-        ``owner``, ``priority_score``, ``quadrant`` and ``rank`` (1 = do first), sorted by rank.
+        ``owner``, ``priority_score``, ``quadrant``, ``status``, ``action`` and ``rank``
+        (1 = do first), sorted by rank: gaps that still need a decision first (see the module
+        docstring for the statuses).
 
     Examples
     --------
@@ -204,9 +238,23 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None) -> pd.D
       gap_id  priority_score  rank
     0      a           0.200     1
     1      b           0.192     2
+
+    A met target sends a gap after the open ones, whatever its score:
+
+    >>> g["target_status"] = ["met", "missed"]
+    >>> prioritise_gaps(g)[["gap_id", "status", "rank"]]
+      gap_id      status  rank
+    0      b        open     1
+    1      a  target met     2
     """
     check_columns(gaps, ["gap_id", "touchpoint", "theme", "reach", "severity"], arg="gaps")
     eff = load_effort(effort)
+    acts = actions if actions is None or isinstance(actions, list) else load_actions(actions)
+    checked = {}
+    if monitoring is not None and len(monitoring):
+        check_columns(monitoring, ["action", "status"], arg="monitoring",
+                      hint=" Pass cxlab.monitoring.monitor_actions() output.")
+        checked = dict(zip(monitoring["action"].astype(str), monitoring["status"].astype(str)))
     lookup = _importance_lookup(importance)
     out = gaps.copy()
 
@@ -234,6 +282,27 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None) -> pd.D
     easy = out["effort"] <= 3
     out["quadrant"] = np.select([high & easy, high & ~easy, ~high & easy], ["quick win", "major project", "fill-in"],
                                 "reconsider")
-    out = out.sort_values(["priority_score", "gap_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    status, action = [], []
+    for _, r in out.iterrows():
+        act = matching_action(acts, theme=_key(r["theme"]), touchpoint=_key(r["touchpoint"]))
+        action.append("" if act is None else act["name"])
+        if "target_status" in out.columns and r["target_status"] == "met":
+            status.append("target met")
+        elif act is None:
+            status.append("open")
+        else:
+            status.append(_MONITOR_STATUS.get(checked.get(act["name"]), "action live"))
+    out["status"] = status
+    out["action"] = action
+    out["_tier"] = out["status"].map(_STATUS_TIER)
+    out = (out.sort_values(["_tier", "priority_score", "gap_id"], ascending=[True, False, True], kind="stable")
+           .drop(columns="_tier").reset_index(drop=True))
     out["rank"] = np.arange(1, len(out) + 1)
     return out
+
+
+def _key(value):
+    """A theme/touchpoint cell as a name, or None when empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return str(value)
