@@ -91,7 +91,7 @@ def test_parts_follow_the_output_contract(sampled_run, data):
     # the saved model carries its training (sample) tables, taken from the parts
     model = ThemeMiner.load(sampled_run.paths["model"])
     assert len(model.comments_) == 600 and model.comments_.index.isin(c["row"]).all()
-    assert model.get_theme_info()["n_comments"].sum() == 600
+    assert model.get_theme_info()["n_primary"].sum() == 600
     sub = c.set_index("row").loc[model.comments_.index, list(model.comments_.columns)]
     pd.testing.assert_frame_equal(model.comments_, sub, check_dtype=False, check_names=False)
 

@@ -67,7 +67,14 @@ def test_large_path_shows_the_same_tables(both):
     assert large.flags_note == small.flags_note
     assert large.describe(top=3) == small.describe(top=3)
     pd.testing.assert_frame_equal(large.quotes(top=3), small.quotes(top=3))
-    assert large.ranked("channel,brand").columns[-3:].tolist() == ["top_channel", "top_brand", "severity"]
+    ranked = large.ranked("channel,brand")
+    assert ranked.columns[-3:].tolist() == ["top_channel", "top_brand", "severity"]
+    assert ranked.shape[1] <= 12 and ranked["reach"].equals(large.table["share_customers"].round(3))
+    # the interval and the trend test are kept, folded into text
+    first = large.table.iloc[0]
+    assert ranked["impact (95% CI)"].iloc[0] == (f"{first['impact']:+.2f} ({first['impact_low']:+.2f} to "
+                                                 f"{first['impact_high']:+.2f})")
+    assert ranked["trend"].iloc[0].startswith(first["trend"]) and "->" in ranked["trend"].iloc[0]
 
 
 def test_large_path_saves_for_the_next_notebooks_by_streaming(both, tmp_path):

@@ -76,7 +76,7 @@ def test_labels_are_readable_words_of_the_theme(miner, corpus):
     assert "crash" not in miner.labels_[match["delivery"]]
     info = miner.get_theme_info()
     assert list(info["theme_id"]) == [*miner.theme_ids_, UNTHEMED]
-    assert info["n_comments"].sum() == len(corpus)
+    assert info["n_primary"].sum() == len(corpus)
 
 
 def test_auto_picks_a_number_of_themes_from_the_data(corpus):
@@ -186,7 +186,7 @@ def test_edits_keep_the_model_consistent(corpus):
     assert m.predict(["my refund is late"]).iloc[0] == match["refund"]
     m.drop_theme(match["app"])
     assert match["app"] not in m.comments_["primary_theme"].unique()
-    assert m.get_theme_info()["n_comments"].sum() == len(corpus)
+    assert m.get_theme_info()["n_primary"].sum() == len(corpus)
     with pytest.raises(ParameterError, match="unknown theme id"):
         m.drop_theme("nope")
 

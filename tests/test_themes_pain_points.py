@@ -132,6 +132,28 @@ def test_plots_return_axes(fb, fitted):
     plt.close("all")
 
 
+def test_bubble_labels_do_not_overlap():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cxlab.plotting.themes import plot_pain_points
+
+    # four themes bunched together (as in the demo: reach ~0.2, 70% negative)
+    t = pd.DataFrame({"label": ["Returns and refunds", "arrived days / parcel", "delivery days / slow", "Product quality"],
+                      "share_comments": [0.203, 0.218, 0.202, 0.2], "pct_negative": [70.8, 71.3, 69.5, 70.0],
+                      "severity": [0.18, 0.25, 0.24, 0.13]})
+    ax = plot_pain_points(t)
+    boxes = [a.get_window_extent() for a in ax.texts]
+    assert sorted(a.get_text() for a in ax.texts) == sorted(t["label"])
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
+    # the most severe theme keeps its spot on its bubble
+    top = next(a for a in ax.texts if a.get_text() == "arrived days / parcel")
+    assert top.xyann == (0, 0.0)
+    plt.close("all")
+
+
 # ---------------------------------------------------------------- demo ground truth
 @pytest.fixture(scope="module")
 def demo():

@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import DataLoadError, ParameterError
@@ -27,9 +28,16 @@ from cxlab.scale._read import PARQUET_SUFFIXES, parquet_files
 
 __all__ = ["ThemesReport", "count_input_rows", "feedback_themes_report"]
 
-PAIN_POINT_COLUMNS = ("rank", "label", "n_comments", "share_customers", "share_comments", "pct_negative",
-                      "mean_sentiment", "score_change_if_removed", "impact", "impact_low", "impact_high",
-                      "trend", "trend_q", "share_first", "share_last")
+
+def _trend_text(r) -> str:
+    """``"emerging (q<0.001): 9.8% -> 13.1%"`` from a pain-point row (first -> last third)."""
+    if not isinstance(r.trend, str) or not r.trend:
+        return ""
+    q = getattr(r, "trend_q", np.nan)
+    qtext = "" if pd.isna(q) else (" (q<0.001)" if q < 0.001 else f" (q={q:.3f})")
+    first, last = getattr(r, "share_first", np.nan), getattr(r, "share_last", np.nan)
+    shares = "" if pd.isna(first) or pd.isna(last) else f": {first:.1%} -> {last:.1%}"
+    return f"{r.trend}{qtext}{shares}"
 
 
 def _is_parquet(path: Path) -> bool:
@@ -103,12 +111,31 @@ class ThemesReport:
         return describe_pain_points(self.table, self._describe_with or self.miner, top=top)
 
     def ranked(self, segment_cols=()) -> pd.DataFrame:
-        """The pain-point table's columns a reader needs, rounded to 3 decimals.
+        """The pain-point table as a reader needs it: one line per theme, 12 columns or fewer.
 
-        ``segment_cols`` (list or comma-separated text) adds their ``top_<col>`` columns.
+        The impact's interval and the trend's test and shares are folded into one text column
+        each (``impact (95% CI)``, ``trend``); ``reach`` is the share of customers, or of
+        comments without a customer column. ``segment_cols`` (list or comma-separated text)
+        adds their ``top_<col>`` columns. The full table is :attr:`table` (``themes.csv``).
         """
-        cols = [*PAIN_POINT_COLUMNS, *[f"top_{s}" for s in _split(segment_cols)], "severity"]
-        return self.table[[c for c in cols if c in self.table.columns]].round(3)
+        t = self.table
+        reach = "share_customers" if "share_customers" in t.columns else "share_comments"
+        out = t[["rank", "label", "n_comments"]].copy()
+        out["reach"] = t[reach].round(3)
+        for c in ("pct_negative", "mean_sentiment", "score_change_if_removed"):
+            if c in t.columns:
+                out[c] = t[c].round(3)
+        if "impact" in t.columns:
+            out["impact (95% CI)"] = [
+                "" if pd.isna(m) else f"{m:+.2f} ({lo:+.2f} to {hi:+.2f})"
+                for m, lo, hi in zip(t["impact"], t["impact_low"], t["impact_high"])]
+        if "trend" in t.columns:
+            out["trend"] = [_trend_text(r) for r in t.itertuples()]
+        for c in [f"top_{s}" for s in _split(segment_cols)]:
+            if c in t.columns:
+                out[c] = t[c]
+        out["severity"] = t["severity"].round(3)
+        return out
 
     def quotes(self, *, top: int = 5) -> pd.DataFrame:
         """Representative quotes of the ``top`` pain points, one row per quote."""

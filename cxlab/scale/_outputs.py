@@ -93,7 +93,7 @@ def _count_table(out_dir: Path, miner, parts: list[int]) -> pd.DataFrame:
     from cxlab.themes._assign import UNTHEMED
 
     ids = [*miner.theme_ids_, UNTHEMED]
-    n_comments = dict.fromkeys(ids, 0)
+    n_primary = dict.fromkeys(ids, 0)
     n_mentions = dict.fromkeys(ids, 0)
     sent_sum = dict.fromkeys(ids, 0.0)
     n_neg = dict.fromkeys(ids, 0)
@@ -107,7 +107,7 @@ def _count_table(out_dir: Path, miner, parts: list[int]) -> pd.DataFrame:
                                        neg=("neg", "sum"))
         for t, r in g.iterrows():
             n_mentions[t] += int(r["n"])
-            n_comments[t] += int(r["p"])
+            n_primary[t] += int(r["p"])
             sent_sum[t] += float(r["s"])
             n_neg[t] += int(r["neg"])
     rows = []
@@ -118,8 +118,9 @@ def _count_table(out_dir: Path, miner, parts: list[int]) -> pd.DataFrame:
             "label": "unthemed" if t == UNTHEMED else miner.labels_.get(t, t),
             "keywords": ", ".join(miner.keywords_.get(t, [])),
             "anchored": bool(miner.anchored_.get(t, False)),
-            "n_comments": n_comments[t], "n_mentions": m,
-            "share": round(n_comments[t] / n_rows, 4) if n_rows else 0.0,
+            "n_primary": n_primary[t],
+            "share_primary": round(n_primary[t] / n_rows, 4) if n_rows else 0.0,
+            "n_comments": m,
             "mean_sentiment": round(sent_sum[t] / m, 4) if m else np.nan,
             "pct_negative": round(n_neg[t] / m * 100, 2) if m else np.nan,
             "quotes": " | ".join(miner.quotes_.get(t, [])),

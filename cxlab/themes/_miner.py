@@ -449,7 +449,12 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         return np.asarray(self.theme_ids_, dtype=object)
 
     def get_theme_info(self) -> pd.DataFrame:
-        """One row per theme (and ``unthemed``): label, keywords, size, sentiment, quotes."""
+        """One row per theme (and ``unthemed``): label, keywords, size, sentiment, quotes.
+
+        ``n_primary`` counts comments whose primary theme it is (the ``n_primary`` column sums to
+        the number of comments, ``share_primary`` to 1); ``n_comments`` counts every comment
+        raising the theme, as in :func:`pain_points`. Sentiment is that of the clauses raising it.
+        """
         self._check_fitted()
         a = self.assignments_
         n = len(self.comments_)
@@ -463,9 +468,9 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
                 "label": self.labels_.get(t, "no theme reached min_weight") if t != UNTHEMED else "unthemed",
                 "keywords": ", ".join(self.keywords_.get(t, [])),
                 "anchored": bool(self.anchored_.get(t, False)),
-                "n_comments": int(len(prim)),
-                "n_mentions": int(len(anyr)),
-                "share": round(len(prim) / n, 4) if n else 0.0,
+                "n_primary": int(len(prim)),
+                "share_primary": round(len(prim) / n, 4) if n else 0.0,
+                "n_comments": int(len(anyr)),
                 "mean_sentiment": round(float(anyr["sentiment"].mean()), 4) if len(anyr) else np.nan,
                 "pct_negative": round(float((anyr["sentiment_label"] == "negative").mean() * 100), 2)
                 if len(anyr) else np.nan,
