@@ -10,6 +10,7 @@ from cxlab.exceptions import ModelVersionError, NotFittedError, ParameterError, 
 from cxlab.personas import (
     PersonaModel,
     build_customer_features,
+    describe_inputs,
     describe_stability,
     load_persona_model,
     make_synthetic_customers,
@@ -331,6 +332,51 @@ def test_no_structure_is_reported():
     model = PersonaModel(random_state=0, n_bootstrap=6, k_range=(2, 5)).fit(X)
     assert not model.stability_["stable"]
     assert describe_stability(model).startswith("No stable structure")
+
+
+def test_stability_sentence_explains_the_selection_tables_figure(fitted):
+    import copy
+
+    chosen = float(fitted.k_scores_.loc[fitted.k_scores_["chosen"], "stability"].iloc[0])
+    apart = copy.copy(fitted)
+    apart.stability_ = {**fitted.stability_, "ari": min(1.0, chosen + 0.05)}
+    text = describe_stability(apart)
+    assert f"The selection table's {chosen:.3f} for {fitted.n_personas_} personas was measured before the features " \
+           "were weighted" in text and "half as many refits" in text
+    same = copy.copy(fitted)
+    same.stability_ = {**fitted.stability_, "ari": chosen}
+    assert "selection table" not in describe_stability(same)
+    fixed = PersonaModel(3, random_state=0, n_bootstrap=2).fit(make_synthetic_customers(300, random_state=0)[0])
+    assert "selection table" not in describe_stability(fixed)  # no table when k was given
+
+
+def test_theme_labels_name_traits_and_pain_points():
+    X, truth = make_synthetic_customers(600, random_state=2)
+    first = truth == truth.iloc[0]
+    rng = np.random.default_rng(0)
+    X = X.assign(theme_theme_01_share=np.where(first, 0.6, 0.05), theme_late_delivery_share=rng.uniform(0, 0.2, len(X)))
+    X.attrs["theme_labels"] = {"theme_01": "order number / time"}
+    model = PersonaModel(random_state=0, n_bootstrap=3, k_range=(2, 5)).fit(X)
+    assert model.theme_labels_ == {"theme_01": "order number / time"}
+    text = " ".join(model.traits_["text"])
+    assert "of comments about order number / time" in text and "theme 01" not in text
+    profile = profile_personas(model, X)
+    pains = " ".join(profile["top_pain_points"])
+    assert "order number / time (" in pains and "theme 01" not in pains
+    # a theme without a label is named by its id
+    assert "of comments about late delivery" in " ".join(model.traits_["text"])
+    assert "the share of comments on each of 2 themes" in describe_inputs(model)
+    assert "theme_theme_01_share" not in describe_inputs(model)
+
+
+@pytest.mark.filterwarnings("ignore:1 of 4 orders name customers not in the customers table")
+def test_features_keep_theme_labels_of_a_labelled_theme_table():
+    customers, _, feedback, themes = _tables()
+    labelled = themes.assign(theme_label=["Late delivery", "Sizing and fit", "unthemed"])
+    F = build_customer_features(customers, feedback=feedback, themes=labelled, smoothing=0, sentiment=False)
+    assert F.attrs["theme_labels"] == {"delivery_delay": "Late delivery", "sizing_fit": "Sizing and fit"}
+    assert "theme_labels" not in build_customer_features(customers, feedback=feedback, themes=themes,
+                                                         smoothing=0, sentiment=False).attrs
 
 
 def test_rename_persona(fitted):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from cxlab.personas._features import build_customer_features, load_customer_tables
 from cxlab.personas._model import PersonaModel
 from cxlab.personas._persist import load_persona_model, save_persona_model
-from cxlab.personas._profile import describe_stability, persona_kpis, profile_personas
+from cxlab.personas._profile import describe_inputs, describe_stability, persona_kpis, profile_personas
 from cxlab.personas._scale import (SampleFit, ScaledAssignment, assign_personas_at_scale,
                                    fit_personas_on_sample)
 from cxlab.personas._stats import mean_interval, nps_interval, wilson_interval
@@ -26,6 +26,7 @@ __all__ = [
     "persona_kpis",
     "persona_traits",
     "describe_stability",
+    "describe_inputs",
     "save_persona_model",
     "load_persona_model",
     "make_synthetic_customers",

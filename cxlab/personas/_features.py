@@ -18,7 +18,9 @@ What is built, and why:
 * **Feedback**: ``n_comments``, ``sentiment_mean`` (the feedback's ``sentiment`` column, or
   :func:`cxlab.text.score_sentiment` of ``text``), ``nps`` (the customer's latest 0-10 answer: one
   answer per customer keeps NPS intervals valid), ``csat_mean`` and, given per-comment themes,
-  ``theme_<id>_share`` = share of the customer's comments that mention the theme.
+  ``theme_<id>_share`` = share of the customer's comments that mention the theme. When the
+  theme table has a ``theme_label`` column, ``features.attrs["theme_labels"]`` keeps
+  ``{id: label}`` so traits, names and pain points read "order number / time", not "theme 01".
 
 ``as_of`` (the date recency and tenure are measured at) defaults to the latest date in the
 tables, never "now", so the same tables give the same features.
@@ -326,12 +328,25 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
         ff = ff.reindex(out.index)
         ff["n_comments"] = ff["n_comments"].fillna(0.0)
         out = out.join(ff)
+    labels = {}
     if themes is not None:
         out = out.join(_theme_shares(themes, feedback, smoothing).reindex(out.index))
+        labels = _theme_labels(themes)
     derived = [c for c in out.columns if c not in cust.columns]
     # plain float64 (NaN for missing) whatever the nullable/pyarrow dtypes of the inputs
     out[derived] = out[derived].astype("float64")
+    if labels:
+        out.attrs["theme_labels"] = labels
     return out
+
+
+def _theme_labels(themes: pd.DataFrame) -> dict:
+    """``{theme id: label}`` from a long theme table's ``theme_label`` column (``{}`` without one)."""
+    tid = "theme" if "theme" in themes.columns else "theme_id" if "theme_id" in themes.columns else None
+    if tid is None or "theme_label" not in themes.columns:
+        return {}
+    pairs = themes[[tid, "theme_label"]].dropna().astype(str).drop_duplicates(tid)
+    return {t: lab for t, lab in zip(pairs[tid], pairs["theme_label"]) if t != _UNTHEMED and lab and lab != t}
 
 
 def load_customer_tables(data_dir=None, *, random_state: int = 0) -> dict[str, pd.DataFrame]:

@@ -17,7 +17,7 @@ from cxlab.personas._naming import generate_names
 from cxlab.personas._partial import PartialAssigner, numeric_layout, observed_share
 from cxlab.personas._select import (bootstrap_stability, fit_clusterer, relevance_weights,
                                     select_n_personas)
-from cxlab.personas._traits import persona_traits
+from cxlab.personas._traits import persona_traits, theme_labels_of
 
 __all__ = ["PersonaModel"]
 
@@ -111,6 +111,9 @@ class PersonaModel(BaseEstimator):
     traits_ : DataFrame
         Output of :func:`persona_traits` on the training data: the clustered columns and the
         ``profiled_columns_`` (excluded outcomes, described but not clustered on).
+    theme_labels_ : dict
+        ``{theme id: label}`` carried by the features (:func:`build_customer_features` with a
+        labelled theme table): theme-share traits, names and pain points use the labels.
 
     Examples
     --------
@@ -324,8 +327,10 @@ class PersonaModel(BaseEstimator):
         self.partial_ = pd.Series(self._partial_rows(E_all), index=X.index, name="partial")
         self.n_partial_ = int(self.partial_.sum())
         self.labels_ = pd.Series(self.relabel_[raw], index=X.index, name="persona")
-        self.traits_ = persona_traits(X[self.columns_ + self.profiled_columns_], self.labels_)
-        self.names_ = generate_names(self.traits_)
+        self.theme_labels_ = theme_labels_of(X)
+        self.traits_ = persona_traits(X[self.columns_ + self.profiled_columns_], self.labels_,
+                                      theme_labels=self.theme_labels_)
+        self.names_ = generate_names(self.traits_, theme_labels=self.theme_labels_)
         return self
 
     def _fit_pca(self, M: np.ndarray) -> PCA:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxlab.personas._traits import theme_name
+
 __all__ = ["generate_names"]
 
 #: (feature, direction) -> short tag; direction +1 means the persona is above average
@@ -28,7 +30,7 @@ _TAGS = {
 _MIN_EFFECT = 0.3
 
 
-def _tag(row) -> str | None:
+def _tag(row, theme_labels=None) -> str | None:
     direction = 1 if row.effect > 0 else -1
     feature = row.feature
     if row.kind == "category":
@@ -50,14 +52,15 @@ def _tag(row) -> str | None:
         if feature.startswith(prefix) and feature.endswith("_share") and direction > 0:
             return feature[len(prefix):-len("_share")].replace("_", " ") + suffix
     if feature.startswith("theme_") and direction > 0:
-        return feature[len("theme_"):-len("_share")].replace("_", " ") + " complainers"
+        return theme_name(feature, theme_labels) + " complainers"
     return ("high " if direction > 0 else "low ") + feature.replace("_", " ")
 
 
-def generate_names(traits: pd.DataFrame, *, max_tags: int = 2) -> dict:
+def generate_names(traits: pd.DataFrame, *, max_tags: int = 2, theme_labels=None) -> dict:
     """Name each persona by its ``max_tags`` strongest traits; names are unique.
 
-    ``traits`` is the output of :func:`persona_traits` (sorted by persona then ``|effect|``).
+    ``traits`` is the output of :func:`persona_traits` (sorted by persona then ``|effect|``);
+    ``theme_labels`` (``{theme id: label}``) names theme-share traits by their labels.
     """
     names: dict = {}
     candidates: dict = {}
@@ -66,7 +69,7 @@ def generate_names(traits: pd.DataFrame, *, max_tags: int = 2) -> dict:
         for row in group.itertuples():
             if abs(row.effect) < _MIN_EFFECT and tags:
                 break
-            tag = _tag(row)
+            tag = _tag(row, theme_labels)
             if tag and tag not in tags:
                 tags.append(tag)
             if len(tags) >= max_tags + 2:

@@ -7,9 +7,9 @@ import pandas as pd
 from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.personas._naming import generate_names
 from cxlab.personas._stats import mean_interval, nps_interval, wilson_interval
-from cxlab.personas._traits import persona_traits
+from cxlab.personas._traits import persona_traits, theme_labels_of, theme_name
 
-__all__ = ["profile_personas", "persona_kpis", "describe_stability"]
+__all__ = ["profile_personas", "persona_kpis", "describe_stability", "describe_inputs"]
 
 #: KPI label -> (feature column, kind); kinds: "nps" (0-10 answers), "rate" (yes/no), "mean"
 DEFAULT_KPIS = {
@@ -89,7 +89,7 @@ def persona_kpis(model_or_assignments, features: pd.DataFrame, *, kpis="auto",
     return pd.DataFrame(rows, columns=["persona", "kpi", "value", "low", "high", "n"])
 
 
-def _pain_points(labels, features, top: int) -> dict:
+def _pain_points(labels, features, top: int, theme_labels=None) -> dict:
     cols = [c for c in features.columns if c.startswith("theme_") and c.endswith("_share")]
     if not cols:
         return {}
@@ -107,7 +107,7 @@ def _pain_points(labels, features, top: int) -> dict:
         cand = pd.DataFrame({"share": mean, "lift": lift})
         cand = cand[cand["share"] >= 0.05].sort_values(["lift", "share"], ascending=False, kind="stable")
         out[p] = "; ".join(
-            f"{c[len('theme_'):-len('_share')].replace('_', ' ')} ({r.share:.0%} of comments, "
+            f"{theme_name(c, theme_labels)} ({r.share:.0%} of comments, "
             f"{r.lift:.1f}x overall)" for c, r in cand.head(top).iterrows())
     return out
 
@@ -154,8 +154,10 @@ def profile_personas(model_or_assignments, features: pd.DataFrame, *, kpis="auto
     # traits cover the clustered columns and the outcomes left out of the clustering (spend, NPS...)
     columns = ([*model.columns_, *getattr(model, "profiled_columns_", [])] if model is not None
                else [c for c in features.columns if c != "churned"])
-    traits = persona_traits(features, labels, columns=[c for c in columns if c in features.columns])
-    generated = model.names_ if model is not None else generate_names(traits)
+    theme_labels = {**(getattr(model, "theme_labels_", None) or {}), **theme_labels_of(features)}
+    traits = persona_traits(features, labels, columns=[c for c in columns if c in features.columns],
+                            theme_labels=theme_labels)
+    generated = model.names_ if model is not None else generate_names(traits, theme_labels=theme_labels)
     names = {**generated, **(names or {})}
     personas = sorted(pd.unique(labels.dropna()))
     counts = labels.value_counts()
@@ -180,20 +182,58 @@ def profile_personas(model_or_assignments, features: pd.DataFrame, *, kpis="auto
         part = long[(long["kpi"] == kpi) & (long["persona"] != "all")].set_index("persona")
         for suffix, col in (("", "value"), ("_low", "low"), ("_high", "high"), ("_n", "n")):
             out[f"{kpi}{suffix}"] = out["persona"].map(part[col])
-    pains = _pain_points(labels, features, top_pain_points)
+    pains = _pain_points(labels, features, top_pain_points, theme_labels)
     if pains:
         out["top_pain_points"] = out["persona"].map(pains)
     return out
 
 
 def describe_stability(model) -> str:
-    """One plain sentence on how many personas were found and whether they are real."""
+    """Plain sentences on how many personas were found, whether they are real and, when the
+    number was chosen automatically, why the selection table's stability for that number differs.
+    """
     st = model.stability_
     k = model.n_personas_
     interval = f"bootstrap ARI {st['ari']:.2f}; 95% of resamples between {st['low']:.2f} and {st['high']:.2f}"
     if st["stable"]:
-        return (f"{k} personas found; they are stable: refitting on resampled customers gives the "
+        text = (f"{k} personas found; they are stable: refitting on resampled customers gives the "
                 f"same grouping ({interval}), so the segmentation reflects real structure.")
-    return (f"No stable structure: the best segmentation ({k} personas) changes when customers are "
-            f"resampled ({interval}, below the {model.min_stability:.2f} needed). Treat these "
-            "personas as a rough summary, not as distinct customer types.")
+    else:
+        text = (f"No stable structure: the best segmentation ({k} personas) changes when customers are "
+                f"resampled ({interval}, below the {model.min_stability:.2f} needed). Treat these "
+                "personas as a rough summary, not as distinct customer types.")
+    return text + _selection_note(model)
+
+
+def _selection_note(model) -> str:
+    scores = getattr(model, "k_scores_", None)
+    if scores is None or not len(scores) or "chosen" not in scores:
+        return ""
+    chosen = scores.loc[scores["chosen"].astype(bool)]
+    if chosen.empty or abs(float(chosen["stability"].iloc[0]) - model.stability_["ari"]) < 0.005:
+        return ""
+    how = ["with half as many refits"]
+    if getattr(model, "feature_weighting", None) == "relevance":
+        how.insert(0, "before the features were weighted by how well they separate the personas")
+    return (f" The selection table's {float(chosen['stability'].iloc[0]):.3f} for {model.n_personas_} personas "
+            f"was measured {' and '.join(how)}: it ranks the candidates, "
+            "while the figure here is for the final personas.")
+
+
+def describe_inputs(model) -> str:
+    """Which features shaped the personas and which outcomes were only described, in words.
+
+    Theme shares are counted, not listed: the pain points per persona name them.
+    """
+    profiled = list(getattr(model, "profiled_columns_", []))
+    themes = [c for c in profiled if c.startswith("theme_") and c.endswith("_share")]
+    others = [c for c in profiled if c not in themes]
+    if themes:
+        others.append(f"the share of comments on each of {len(themes)} themes" if len(themes) > 1
+                      else "the share of comments on one theme")
+    described = others
+    listed = ", ".join(described[:-1]) + (" and " if len(described) > 1 else "") + (described[-1] if described else "")
+    return (f"Personas are built from {len(model.columns_)} features on who customers are and how they buy; "
+            + (f"the outcomes ({listed}) are left out of the grouping and reported per persona below, so a "
+               "persona's NPS or churn is a finding, not how it was defined." if described else
+               "no outcome columns were left out."))

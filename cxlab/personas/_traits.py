@@ -13,7 +13,7 @@ import pandas as pd
 
 from cxlab.personas._encode import infer_column_kinds, to_model_frame
 
-__all__ = ["persona_traits", "FEATURE_LABELS"]
+__all__ = ["persona_traits", "FEATURE_LABELS", "theme_labels_of", "theme_name"]
 
 #: plain-word labels of the features :func:`build_customer_features` makes
 FEATURE_LABELS = {
@@ -42,7 +42,26 @@ _CATEGORY_VERBS = {
 }
 
 
-def _label(feature: str) -> str:
+def theme_labels_of(features) -> dict:
+    """``{theme id: label}`` that :func:`build_customer_features` stored on ``features`` (or ``{}``)."""
+    return dict(getattr(features, "attrs", {}).get("theme_labels") or {})
+
+
+def theme_name(feature: str, theme_labels=None) -> str:
+    """Readable theme of a ``theme_<id>_share`` feature: its label when known, else the id.
+
+    Examples
+    --------
+    >>> theme_name("theme_theme_01_share", {"theme_01": "order number / time"})
+    'order number / time'
+    >>> theme_name("theme_late_delivery_share")
+    'late delivery'
+    """
+    tid = feature[len("theme_"):-len("_share")]
+    return str((theme_labels or {}).get(tid) or tid.replace("_", " "))
+
+
+def _label(feature: str, theme_labels=None) -> str:
     if feature in FEATURE_LABELS:
         return FEATURE_LABELS[feature]
     if feature.startswith("channel_") and feature.endswith("_share"):
@@ -50,7 +69,7 @@ def _label(feature: str) -> str:
     if feature.startswith("category_") and feature.endswith("_share"):
         return f"of orders in {feature[len('category_'):-len('_share')].replace('_', ' ')}"
     if feature.startswith("theme_") and feature.endswith("_share"):
-        return f"of comments about {feature[len('theme_'):-len('_share')].replace('_', ' ')}"
+        return f"of comments about {theme_name(feature, theme_labels)}"
     return feature.replace("_", " ")
 
 
@@ -69,9 +88,9 @@ def _is_share(feature: str, s: pd.Series) -> bool:
     return named and s.min() >= 0 and s.max() <= 1
 
 
-def numeric_phrase(feature: str, p: float, o: float, share: bool) -> str:
+def numeric_phrase(feature: str, p: float, o: float, share: bool, theme_labels=None) -> str:
     """Say how a persona's mean ``p`` compares with the overall mean ``o`` of ``feature``."""
-    label = _label(feature)
+    label = _label(feature, theme_labels)
     if share:
         return f"{p:.0%} {label} vs {o:.0%} overall"
     ratio = p / o if o > 0 and p >= 0 else np.nan
@@ -109,7 +128,7 @@ def category_phrase(feature: str, level: str, p: float, o: float) -> str:
     return f"{p:.0%} {verb} vs {o:.0%} overall"
 
 
-def persona_traits(features: pd.DataFrame, labels: pd.Series, *, columns=None) -> pd.DataFrame:
+def persona_traits(features: pd.DataFrame, labels: pd.Series, *, columns=None, theme_labels=None) -> pd.DataFrame:
     """Compare every persona with everybody else on every feature.
 
     Parameters
@@ -120,6 +139,9 @@ def persona_traits(features: pd.DataFrame, labels: pd.Series, *, columns=None) -
         Persona of each customer.
     columns : list of str, optional
         Features to compare; default all.
+    theme_labels : dict, optional
+        ``{theme id: label}`` naming the ``theme_<id>_share`` features in the text; default the
+        labels :func:`build_customer_features` stored on ``features``.
 
     Returns
     -------
@@ -128,6 +150,7 @@ def persona_traits(features: pd.DataFrame, labels: pd.Series, *, columns=None) -
         ``level``, ``kind``, ``persona_value``, ``overall_value``, ``effect`` (SMD or Cohen's h,
         signed), ``lift`` and ``text`` (a plain sentence), sorted by persona then ``|effect|``.
     """
+    theme_labels = theme_labels_of(features) if theme_labels is None else dict(theme_labels)
     X = to_model_frame(features if columns is None else features[list(columns)])
     labels = pd.Series(labels).reindex(X.index)
     kinds = infer_column_kinds(X)
@@ -153,7 +176,7 @@ def persona_traits(features: pd.DataFrame, labels: pd.Series, *, columns=None) -
                 pv = float(v[m].mean())
                 rows.append((p, col, "", "numeric", pv, overall, effect,
                              pv / overall if overall > 0 else np.nan,
-                             numeric_phrase(col, pv, overall, share)))
+                             numeric_phrase(col, pv, overall, share, theme_labels)))
         else:
             cat = s.astype("object").where(s.notna(), "missing").map(str)
             if kind == "binary":
