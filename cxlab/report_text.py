@@ -218,12 +218,13 @@ def describe_emerging(emerging: pd.DataFrame) -> str:
     >>> e = pd.DataFrame({"label": ["late delivery"], "share_before": [0.07], "share_recent": [0.12],
     ...                   "emerging": [True], "declining": [False]})
     >>> describe_emerging(e)
-    'Emerging problem: late delivery (7.0% -> 12.0% of comments).'
+    'Emerging problem: late delivery (complaints about it in 7.0% -> 12.0% of comments).'
     """
     if emerging is None or emerging.empty:
         return "No theme data was available to look for emerging problems."
     up, down = emerging[emerging["emerging"].astype(bool)], emerging[emerging["declining"].astype(bool)]
-    fmt = lambda d: _join(f"{r.label} ({r.share_before:.1%} -> {r.share_recent:.1%} of comments)" for r in d.itertuples())  # noqa: E731
+    fmt = lambda d: _join(f"{escape_markdown(str(r.label))} (complaints about it in {r.share_before:.1%} -> "  # noqa: E731
+                          f"{r.share_recent:.1%} of comments)" for r in d.itertuples())
     parts = []
     if len(up):
         parts.append(("Emerging problem" if len(up) == 1 else "Emerging problems") + ": " + fmt(up))
