@@ -11,10 +11,13 @@ from cxlab.personas._traits import persona_traits, theme_labels_of, theme_name
 
 __all__ = ["profile_personas", "persona_kpis", "describe_stability", "describe_inputs"]
 
-#: KPI label -> (feature column, kind); kinds: "nps" (0-10 answers), "rate" (yes/no), "mean"
+#: KPI label -> (feature column, kind); kinds: "nps" (0-10 answers), "rate" (yes/no), "mean".
+#: Persona KPIs count customers, not answers: "nps" is each customer's latest answer and
+#: "csat_mean" each customer's mean CSAT (1-5), unlike the per-answer NPS and the satisfied
+#: share (CSAT 4-5) of cxlab.kpis.
 DEFAULT_KPIS = {
     "nps": ("nps", "nps"),
-    "csat": ("csat_mean", "mean"),
+    "csat_mean": ("csat_mean", "mean"),
     "churn_rate": ("churned", "rate"),
     "spend": ("monetary", "mean"),
 }
