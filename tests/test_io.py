@@ -90,6 +90,21 @@ def test_every_reader_gives_the_same_table(tmp_path, feedback_frame, kind, name)
     assert report.source == str(path)
 
 
+def test_empty_comments_are_flagged_as_the_themes_engine_flags_them(feedback_frame):
+    # the overview (notebook 01) and the themes (02) must count the same empty comments
+    from cxlab.text import flag_comments
+
+    texts = ["n/a", "", "...", "late again", "😍", "No comment", "  -  "]
+    frame = pd.concat([feedback_frame.iloc[[0]]] * len(texts), ignore_index=True).assign(
+        feedback_id=[f"e{i}" for i in range(len(texts))], text=texts)
+    df, report = load_feedback(frame)
+    flagged = report.issues.loc[report.issues["check"] == "empty_text", "row"].tolist()
+    themes_rule = flag_comments(df["text"], columns=["is_empty"])["is_empty"].astype(bool)
+    assert len(flagged) == int(themes_rule.sum()) == 5
+    assert df.loc[themes_rule.to_numpy(), "feedback_id"].tolist() == ["e0", "e1", "e2", "e5", "e6"]
+    assert len(df) == len(texts)  # flagged, kept
+
+
 def test_dataframe_input_is_not_modified_and_keeps_its_index(feedback_frame):
     frame = feedback_frame.set_axis(["x", "y", "z"])
     before = frame.copy()
@@ -204,7 +219,7 @@ def test_zip_with_several_tables_is_an_error(tmp_path):
 def test_malformed_csv_row_is_dropped_and_reported(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("feedback_id,text,created_at,channel\n1,ok,2025-01-01,survey\n\n"
-                    "2,too,many,fields,here,2025-01-01\n3,fine,2025-01-02,survey\n4,x,bad,survey\n")
+                    "2,too,many,fields,here,2025-01-01\n3,fine,2025-01-02,survey\n4,slow,bad,survey\n")
     df, report = load_feedback(path)
     assert df["feedback_id"].tolist() == ["1", "3"]
     issues = report.issues.set_index("row")

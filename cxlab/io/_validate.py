@@ -130,8 +130,13 @@ def validate_rows(frame: pd.DataFrame, spec: TableSpec, log: IssueLog, *, raw: p
                     raw[column].to_numpy()[positions])
 
     if "text" in frame.columns and spec.name == "feedback":
-        empty = np.flatnonzero(frame["text"].isna().to_numpy() & alive)
-        log.add(empty, "text", "flagged", "empty_text", "empty comment; kept", raw["text"].to_numpy()[empty])
+        # the themes engine's rule (cxlab.text), so the overview and the themes count the same comments
+        from cxlab.text._language import empty_comments
+
+        empty = np.flatnonzero(empty_comments(frame["text"]).to_numpy() & alive)
+        log.add(empty, "text", "flagged", "empty_text",
+                "empty comment (blank, punctuation only or a non-answer such as 'n/a'); kept",
+                raw["text"].to_numpy()[empty])
 
     drop |= _duplicates(frame, spec, log, sorted(drop), on_duplicate, describe_row)
     for column, positions in repairs:

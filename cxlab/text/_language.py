@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import ParameterError
@@ -155,6 +156,27 @@ def _is_empty(text) -> bool:
         return True
     # Nothing but punctuation/symbols; emoji count as content (they carry sentiment).
     return not any(ch.isalnum() or ord(ch) > 0x2000 for ch in clean)
+
+
+def empty_comments(texts) -> pd.Series:
+    """True where a comment says nothing: missing, blank, punctuation only or a non-response
+    ("n/a", "no comment", "-"). The same rule as ``flag_comments(...)["is_empty"]``; only short
+    or letterless texts are checked one by one, so long comments cost a vectorised test.
+
+    Examples
+    --------
+    >>> empty_comments(pd.Series(["n/a", None, "...", "late again", "😍"])).tolist()
+    [True, True, True, False, False]
+    """
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    text = s if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object else \
+        s.astype(object).map(lambda v: v if isinstance(v, str) else None)
+    longest = max(len(r) for r in _NON_RESPONSE)
+    candidates = (text.isna() | (text.str.strip().str.len() <= longest)
+                  | ~text.str.contains(r"[^\W_]", regex=True).fillna(False).astype(bool)).to_numpy(bool)
+    out = np.zeros(len(s), dtype=bool)
+    out[candidates] = [_is_empty(v) for v in s.to_numpy(object)[candidates]]
+    return pd.Series(out, index=s.index, name="is_empty")
 
 
 def flag_comments(texts, *, languages=None, columns=None) -> pd.DataFrame:
