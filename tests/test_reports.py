@@ -389,6 +389,26 @@ def test_hash_files_and_atomic_manifest(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_atomic_outputs_get_the_permissions_of_a_new_file(tmp_path):
+    # written through a private temporary file, they must not stay private (0600): reviewers
+    # and CI users read the manifest, the run's tables and the parts of a large run
+    import pandas as pd
+
+    from cxlab.io import atomic_write_bytes
+    from cxlab.scale._work import _write_parquet
+
+    umask = os.umask(0o022)
+    try:
+        write_manifest({"a": 1}, tmp_path / "manifest.json")
+        atomic_write_bytes(tmp_path / "table.csv", b"x\n")
+        _write_parquet(pd.DataFrame({"x": [1]}), tmp_path / "part-00000.parquet")
+        (tmp_path / "plain.txt").write_text("x")
+    finally:
+        os.umask(umask)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes == dict.fromkeys(["manifest.json", "table.csv", "part-00000.parquet", "plain.txt"], 0o644)
+
+
 def test_install_kernel_is_idempotent(tmp_path, capsys):
     folder = install_kernel(prefix=tmp_path)
     assert folder == tmp_path / "share" / "jupyter" / "kernels" / "cxlab"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from cxlab import config
 from cxlab.datasets import _constants as K
-from cxlab.schemas import TABLES
+
 
 def load_demo(root: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
     """Load the demo tables (generating them on first use) with canonical dtypes.

@@ -14,6 +14,7 @@ from cxlab import config
 from cxlab.datasets import _constants as K
 from cxlab.datasets._defects import plant_export_defects
 from cxlab.datasets._make import make_demo_data
+from cxlab.io._write import public_mode
 
 DEMO_CONFIG_DIR = Path(__file__).resolve().parent / "demo_config"
 
@@ -214,6 +215,7 @@ def _sync_yamls(out_dir: Path) -> None:
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{src.name}-")
         os.close(fd)
         shutil.copyfile(src, tmp)
+        public_mode(tmp)
         os.replace(tmp, dest)
 
 

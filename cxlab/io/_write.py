@@ -68,15 +68,21 @@ def atomic_writer(path: str | os.PathLike, mode: str = "wb", *, allow_raw: bool 
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); give it the usual permissions for new files
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        public_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def public_mode(path: str | os.PathLike) -> None:
+    """Give a file made by :func:`tempfile.mkstemp` (private, 0600) the permissions of a new
+    file (0666 minus the umask), so a report or table written atomically can be read by the
+    people a plain ``open(path, "w")`` would let read it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, allow_raw: bool = False) -> Path:

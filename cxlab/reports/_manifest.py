@@ -4,10 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -82,14 +80,10 @@ def environment() -> dict[str, Any]:
 
 def write_manifest(data: dict[str, Any], target: Path) -> Path:
     """Write ``data`` as JSON to ``target`` atomically (a reader never sees half a file)."""
+    from cxlab.io import atomic_writer
+
     target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
-            fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(target, "w", encoding="utf-8", allow_raw=True) as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
+        fh.write("\n")
     return target

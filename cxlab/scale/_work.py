@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cxlab.io._write import public_mode
+
 __all__ = ["ChunkSpec", "COMMENT_COLUMNS", "ASSIGNMENT_COLUMNS", "part_name", "process_chunk"]
 
 #: columns of ``comments/part-*.parquet`` before the passthrough input columns
@@ -50,6 +52,7 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd")
+        public_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
