@@ -12,6 +12,7 @@ from cxlab.personas import (
     build_customer_features,
     describe_inputs,
     describe_stability,
+    describe_unlinked,
     load_persona_model,
     make_synthetic_customers,
     mean_interval,
@@ -84,6 +85,20 @@ def test_features_aggregate_orders_feedback_and_themes():
     assert np.isnan(F.loc["b", "theme_sizing_fit_share"])  # b wrote nothing
     # as_of defaults to the latest date in the tables (2025-05-01), not "now"
     assert F.loc["a", "recency_days"] == 30
+
+
+def test_rows_that_link_to_no_customer_are_counted_and_said():
+    customers, orders, feedback, _ = _tables()
+    anonymous = pd.concat([feedback, feedback.iloc[[0]].assign(feedback_id="f9", customer_id=None)])
+    with pytest.warns(UserWarning, match=r"1 of 4 orders name customers not in the customers table"):
+        F = build_customer_features(customers, orders=orders, feedback=anonymous, smoothing=0, sentiment=False)
+    assert F.attrs["unlinked"] == {"orders": {"rows": 4, "no_id": 0, "unknown": 1},
+                                   "feedback rows": {"rows": 4, "no_id": 1, "unknown": 0}}
+    assert describe_unlinked(F) == ("Not linked to any customer, so left out of the features: 1 of 4 orders "
+                                    "(a customer_id the customers table lacks); 1 of 4 feedback rows (no customer_id).")
+    linked = build_customer_features(customers, feedback=feedback, smoothing=0, sentiment=False)
+    assert describe_unlinked(linked) == "All feedback rows were linked to a customer."
+    assert describe_unlinked(build_customer_features(customers)) == ""
 
 
 @pytest.mark.filterwarnings("ignore:1 of 4 orders name customers not in the customers table")

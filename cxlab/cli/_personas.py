@@ -45,7 +45,7 @@ def run(args) -> int:
 
     from cxlab.config import DEFAULT_RANDOM_STATE
     from cxlab.exceptions import ParameterError
-    from cxlab.personas import (PersonaModel, build_customer_features, describe_stability,
+    from cxlab.personas import (PersonaModel, build_customer_features, describe_stability, describe_unlinked,
                                 profile_personas, save_persona_model)
     from cxlab.personas._export import write_csv
 
@@ -77,6 +77,9 @@ def run(args) -> int:
     write_csv(model.k_scores_ if model.k_scores_ is not None else profile.iloc[:0], out / "k_selection.csv")
     save_persona_model(model, out / "persona_model.joblib")
     print(describe_stability(model))
+    unlinked = describe_unlinked(features)
+    if unlinked:
+        print(unlinked)
     for row in profile.itertuples(index=False):
         print(f"  {row.persona}. {row.name} - {row.n_customers:,} customers ({row.share:.0%}): "
               f"{row.traits.split('; ')[0]}")

@@ -8,7 +8,7 @@ Typical use::
 """
 from __future__ import annotations
 
-from cxlab.personas._features import build_customer_features, load_customer_tables
+from cxlab.personas._features import build_customer_features, describe_unlinked, load_customer_tables
 from cxlab.personas._model import PersonaModel
 from cxlab.personas._persist import load_persona_model, save_persona_model
 from cxlab.personas._profile import describe_inputs, describe_stability, persona_kpis, profile_personas
@@ -27,6 +27,7 @@ __all__ = [
     "persona_traits",
     "describe_stability",
     "describe_inputs",
+    "describe_unlinked",
     "save_persona_model",
     "load_persona_model",
     "make_synthetic_customers",

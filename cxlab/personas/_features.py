@@ -73,8 +73,12 @@ def _numbers(df: pd.DataFrame, name: str, col: str, hint: str) -> pd.Series:
     return values
 
 
-def _warn_unknown(table: pd.DataFrame, name: str, known: pd.Index) -> None:
-    """Rows naming customers absent from ``customers`` cannot join: count them instead of losing them."""
+def _warn_unknown(table: pd.DataFrame, name: str, known: pd.Index) -> dict:
+    """Rows naming customers absent from ``customers`` cannot join: count them instead of losing them.
+
+    Returns ``{"rows", "no_id", "unknown"}``: rows without a customer id (e.g. anonymous posts)
+    are normal and only counted; rows naming unknown customers are also warned about.
+    """
     ids = _ids(table[ID])
     unknown = (ids.notna() & ~ids.isin(known)).to_numpy(dtype=bool)
     if unknown.any():
@@ -83,6 +87,40 @@ def _warn_unknown(table: pd.DataFrame, name: str, known: pd.Index) -> None:
                       f"table (e.g. {examples}); they are left out of the features. Check that both tables "
                       "use the same customer ids, or add those customers to the customers table.",
                       UserWarning, stacklevel=3)
+    return {"rows": len(table), "no_id": int(ids.isna().sum()), "unknown": int(unknown.sum())}
+
+
+def describe_unlinked(features: pd.DataFrame) -> str:
+    """Say which order, ticket and feedback rows could not be linked to a customer.
+
+    :func:`build_customer_features` keeps the counts in ``features.attrs["unlinked"]``: rows
+    without a customer id and rows naming customers the customers table lacks. They are left
+    out of the features (and so of the personas), never silently.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"age": [30]})
+    >>> f.attrs["unlinked"] = {"feedback rows": {"rows": 10, "no_id": 3, "unknown": 0}}
+    >>> describe_unlinked(f)
+    'Not linked to any customer, so left out of the features: 3 of 10 feedback rows (no customer_id).'
+    """
+    links = features.attrs.get("unlinked") or {}
+    if not links:
+        return ""
+    parts = []
+    for name, c in links.items():
+        no_id, unknown = c["no_id"], c["unknown"]
+        if no_id and unknown:
+            why = f"{no_id:,} with no customer_id, {unknown:,} with a customer_id the customers table lacks"
+        elif no_id or unknown:
+            why = "no customer_id" if no_id else "a customer_id the customers table lacks"
+        else:
+            continue
+        parts.append(f"{no_id + unknown:,} of {c['rows']:,} {name} ({why})")
+    if not parts:
+        return f"All {' and '.join(links)} were linked to a customer."
+    return "Not linked to any customer, so left out of the features: " + "; ".join(parts) + "."
 
 
 def _customers_frame(customers: pd.DataFrame) -> pd.DataFrame:
@@ -305,9 +343,10 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
     signup = _dates(out["signup_date"]) if "signup_date" in out.columns else None
     out = out.drop(columns=dates)
     # booleans kept as pandas nullable booleans; numbers stay numbers
+    unlinked = {}
     if orders is not None:
         of = _order_features(orders, as_of, smoothing)
-        _warn_unknown(orders, "orders", out.index)
+        unlinked["orders"] = _warn_unknown(orders, "orders", out.index)
         of = of.reindex(out.index)
         first = of.pop("first_order")
         start = signup.fillna(first) if signup is not None else first
@@ -319,12 +358,12 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
         out["tenure_days"] = ((as_of - start).dt.total_seconds() / 86400).clip(lower=0).to_numpy()
     if tickets is not None:
         _need(tickets, "tickets", [ID], "Tickets need customer_id to count support contacts.")
-        _warn_unknown(tickets, "tickets", out.index)
+        unlinked["tickets"] = _warn_unknown(tickets, "tickets", out.index)
         n = _ids(tickets[ID]).value_counts()
         out["n_tickets"] = n.reindex(out.index).fillna(0).astype(float).to_numpy()
     if feedback is not None:
         ff = _feedback_features(feedback, sentiment)
-        _warn_unknown(feedback, "feedback rows", out.index)
+        unlinked["feedback rows"] = _warn_unknown(feedback, "feedback rows", out.index)
         ff = ff.reindex(out.index)
         ff["n_comments"] = ff["n_comments"].fillna(0.0)
         out = out.join(ff)
@@ -337,6 +376,7 @@ def build_customer_features(customers: pd.DataFrame, *, orders: pd.DataFrame | N
     out[derived] = out[derived].astype("float64")
     if labels:
         out.attrs["theme_labels"] = labels
+    out.attrs["unlinked"] = unlinked
     return out
 
 
