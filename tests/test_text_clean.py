@@ -59,6 +59,10 @@ def test_extract_handles():
     ("phone 0161 496 0000 please", "PHONE"),
     ("phone 07700 900 123 please", "PHONE"),
     ("phone 030 1234567 please", "PHONE"),
+    ("phone 030/1234567 please", "PHONE"),  # German area code with a slash
+    ("phone 06-12345678 please", "PHONE"),  # Dutch mobile
+    ("phone 0412 345 678 please", "PHONE"),  # Australian mobile
+    ("phone (02) 9876 5432 please", "PHONE"),  # Australian landline
     ("card 4111 1111 1111 1111 was charged", "CARD"),
     ("card 5500-0000-0000-0004 was charged", "CARD"),
     ("iban GB82 WEST 1234 5698 7654 32 please", "IBAN"),
@@ -88,6 +92,8 @@ def test_redact_each_kind(raw, kind):
     "2 x 250ml for €12.00, 3 for £1,234,567.00 or €1.234.567,00",
     "order #4111111111111112 never came",
     "order number 0612345678 never came",
+    "dates 01/12/2023 and 05/2023, size 08/10",
+    "paid 0.99 then 12345678 points",
 ])
 def test_non_pii_is_kept(raw):
     assert redact_pii(raw) == raw
