@@ -129,6 +129,20 @@ def test_paired_interval_coverage():
     assert 0.92 <= cover <= 0.98
 
 
+def test_rows_without_a_response_id_are_respondents_of_their_own():
+    # grouping the missing ids together would make one "respondent" of them all: n would shrink
+    s = pd.DataFrame({"response_id": ["a", "a", None, None, None], "touchpoint": ["t"] * 5,
+                      "expectation": [6, 6, 6, 6, 6], "perception": [4, 2, 5, 4, 3]})
+    with pytest.warns(UserWarning, match=r"expectation_gaps: survey: 3 row\(s\) have no response_id; each is "
+                                         r"counted as a respondent of its own"):
+        g = expectation_gaps(s)
+    assert g.loc[0, "n"] == 4 and g.loc[0, "perception"] == pytest.approx((3 + 5 + 4 + 3) / 4)
+    emp = pd.DataFrame({"response_id": [None, None], "touchpoint": ["t", "t"], "perception": [6, 7]})
+    with pytest.warns(UserWarning, match=r"internal_vs_customer: employee: 2 row\(s\) have no response_id"):
+        iv = internal_vs_customer(emp, s.dropna(subset=["response_id"]).assign(response_id=["a", "b"]))
+    assert iv.loc[0, "n_staff"] == 2
+
+
 def test_expectation_gaps_averages_dimensions_per_respondent():
     s = pd.DataFrame({"response_id": ["a", "a", "b", "b"], "touchpoint": ["t"] * 4,
                       "dimension": ["d1", "d2", "d1", "d2"],

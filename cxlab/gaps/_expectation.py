@@ -52,11 +52,21 @@ def _warn_left_out(func: str, arg: str, notes: list[str]) -> None:
                       "them to silence this warning.", UserWarning, stacklevel=3)
 
 
-def _respondent_level(df: pd.DataFrame, by: list[str], cols: list[str]) -> pd.DataFrame:
+def _respondent_level(df: pd.DataFrame, by: list[str], cols: list[str], *, where: str) -> pd.DataFrame:
     # One value per respondent and group: rows of one respondent are not independent, so
-    # several dimensions rated by the same person are averaged before testing.
+    # several dimensions rated by the same person are averaged before testing. A row without a
+    # response_id cannot be matched to others: it counts as a respondent of its own (grouping
+    # the missing ids together would make one giant "respondent").
+    rid = df["response_id"]
+    missing = rid.isna().to_numpy()
+    if missing.any():
+        warnings.warn(f"{where}: {int(missing.sum()):,} row(s) have no response_id; each is counted as a "
+                      "respondent of its own. Fill response_id to average one respondent's rows.",
+                      UserWarning, stacklevel=3)
+        fill = pd.Series([f"\x00row{i}" for i in range(len(df))], index=df.index)
+        df = df.assign(response_id=rid.astype(object).where(~missing, fill))
     return (
-        df.groupby([*by, "response_id"], sort=True, observed=True, dropna=False)[cols]
+        df.groupby([*by, "response_id"], sort=True, observed=True)[cols]
         .mean()
         .reset_index()
     )
@@ -196,7 +206,7 @@ def expectation_gaps(
     _warn_left_out("expectation_gaps", "survey", notes)
     if df.empty:
         return pd.DataFrame(columns=[*by, *_GAP_COLUMNS])
-    resp = _respondent_level(df, by, ["expectation", "perception"])
+    resp = _respondent_level(df, by, ["expectation", "perception"], where="expectation_gaps: survey")
     resp["diff"] = resp["perception"] - resp["expectation"]
     out = _paired_summary(resp, by, confidence)
     out.insert(len(by) + 1, "n_missing", _per_group(n_missing, out, by))
@@ -275,7 +285,7 @@ def internal_vs_customer(
     def prep(df, arg):
         d = df[["response_id", *by]].assign(**{value: read_numbers(df[value], name=f"{arg} column {value!r}")})
         usable, n_missing, notes = _usable_rows(d, by, [value])
-        return _respondent_level(usable, by, [value]), n_missing, notes
+        return _respondent_level(usable, by, [value], where=f"internal_vs_customer: {arg}"), n_missing, notes
 
     staff, staff_missing, staff_notes = prep(employee, "employee")
     cust, cust_missing, cust_notes = prep(survey, "survey")
