@@ -411,6 +411,80 @@ def test_choosing_k_compares_plain_fits_and_the_final_fit_is_self_trained(corpus
     assert len(made) == 4 and all(g.self_train == 0 for g in made)  # cheap fits for the ranking
 
 
+# ---------------------------------------------------------------- grouping: mixture refinement
+def test_mixture_refinement_pulls_blurred_prototypes_back_apart():
+    from sklearn.metrics import adjusted_mutual_info_score
+    from sklearn.preprocessing import normalize
+
+    from cxlab.themes._grouping import mixture_refine
+
+    X, truth = _planted_matrix_and_truth()
+    names = sorted(set(truth))
+    y = np.array([names.index(t) for t in truth])
+    true_c = normalize(np.vstack([np.asarray(X[y == j].sum(axis=0)).ravel() for j in range(4)]))
+    blurred = normalize(0.5 * true_c + 0.5 * np.roll(true_c, 1, axis=0))
+
+    def ami(C):
+        return adjusted_mutual_info_score(truth, np.asarray(X @ C.T).argmax(axis=1))
+
+    refined, labels = mixture_refine(X, blurred)
+    assert ami(refined) > ami(blurred) + 0.2  # 0.53 -> 0.80
+    # the prototypes are the centroids of the mixture's themes: similarity agrees with them
+    assert adjusted_mutual_info_score(truth, labels) == pytest.approx(ami(refined), abs=0.02)
+    assert refined.shape == blurred.shape and (refined >= 0).all()
+    np.testing.assert_allclose(np.linalg.norm(refined, axis=1), 1.0)
+    # a comment without any feature belongs to no theme and moves no prototype
+    X0 = X.tolil()
+    X0[0, :] = 0
+    _, labels0 = mixture_refine(X0.tocsr(), blurred)
+    assert labels0[0] == -1
+
+
+def test_grouper_mixture_refinement_is_default_deterministic_and_validated():
+    from cxlab.themes._grouping import NMFGrouper
+
+    X, _ = _planted_matrix_and_truth()
+    assert NMFGrouper().refine == "mixture"
+    a = NMFGrouper(refine="mixture").fit(X, 5, random_state=5).components_
+    b = NMFGrouper(refine="mixture").fit(X, 5, random_state=5).components_
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0)
+    with pytest.raises(ParameterError, match="refine must be one of"):
+        NMFGrouper(refine="dmm").fit(X, 4, random_state=0)
+    with pytest.raises(ParameterError, match="mixture_smoothing must be > 0"):
+        NMFGrouper(refine="mixture", mixture_smoothing=0).fit(X, 4, random_state=0)
+
+
+def test_anchored_themes_are_not_mixture_refined():
+    from cxlab.themes._grouping import NMFGrouper
+
+    X, _ = _planted_matrix_and_truth()
+    seeds = np.zeros((1, X.shape[1]))
+    seeds[0, np.asarray(X.sum(axis=0)).ravel().argmax()] = 1.0
+    on = NMFGrouper(refine="mixture").fit(X, 4, seeds=seeds, random_state=0).components_
+    off = NMFGrouper().fit(X, 4, seeds=seeds, random_state=0).components_
+    np.testing.assert_array_equal(on, off)
+
+
+def test_miner_with_mixture_refinement_recovers_planted_themes_and_chooses_k_on_plain_fits(corpus):
+    from sklearn.metrics import adjusted_mutual_info_score
+
+    from cxlab.themes._grouping import NMFGrouper
+    from cxlab.themes._select import choose_n_themes
+
+    m = ThemeMiner(4, grouper=NMFGrouper(refine="mixture"), random_state=0).fit(corpus)
+    assert m.grouper_.refine == "mixture"
+    assert adjusted_mutual_info_score(corpus["truth"], m.comments_["primary_theme"]) > 0.8
+    made = []
+
+    def factory():
+        made.append(NMFGrouper(refine="mixture"))
+        return made[-1]
+
+    choose_n_themes(m._train["Xd"], factory, candidates=(3, 4), random_state=0)
+    assert len(made) == 4 and all(g.refine == "spherical" for g in made)  # cheap fits for the ranking
+
+
 @pytest.mark.slow
 def test_demo_planted_themes_are_recovered_by_the_defaults():
     from sklearn.metrics import adjusted_mutual_info_score

@@ -64,6 +64,8 @@ def _fit(grouper, X, k, seeds, random_state, svd):
         # comparing candidates needs the themes NMF finds, not the last polish: self-training
         # would make each of the many fits below several times slower for the same ranking
         grouper.self_train = 0
+    if getattr(grouper, "refine", "spherical") == "mixture":
+        grouper.refine = "spherical"  # likewise: the mixture refinement polishes the chosen k only
     try:
         return grouper.fit(X, k, seeds=seeds, random_state=random_state, svd=svd).components_
     except TypeError:  # a grouper that does not take a precomputed SVD
