@@ -459,6 +459,10 @@ def test_demo_priorities_put_met_targets_and_worked_actions_last(demo_report):
     assert open_ranks.max() < p.loc[~p["status"].isin(["open", "action not working"]), "rank"].min()
     plan = demo_report.action_plan
     assert "checkout" not in plan["gap"].head(3).tolist()
+    # the watched gaps the plan keeps (live actions) get their quote like the top ones
+    assert "checkout" in set(plan["gap"]) and len(plan) > 10
+    watched = plan[plan["status"].str.contains("checkout fix")]
+    assert len(watched) == 2 and watched["evidence"].str.contains('e.g. "', regex=False).all()
 
 
 def test_collect_gaps_skips_non_significant():
@@ -536,6 +540,8 @@ def test_safe_export_neutralises_formulas_csv_and_xlsx(tmp_path):
     with zipfile.ZipFile(xlsx) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # no formula cells at all
+    with zipfile.ZipFile(xlsx) as z:  # openpyxl stamps "modified" with the clock: it must not leak in
+        assert b">2020-01-01T00:00:00Z</dcterms:modified>" in z.read("docProps/core.xml")
     first = xlsx.read_bytes()
     assert export_table(df, tmp_path / "plan.xlsx").read_bytes() == first  # deterministic bytes
     with pytest.raises(ParameterError, match="must end in .csv or .xlsx"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -146,17 +147,24 @@ def action_plan(
     return pd.DataFrame(rows, columns=ACTION_PLAN_COLUMNS)
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _deterministic_zip(data: bytes) -> bytes:
-    # openpyxl stamps each zip member with the current time; rewrite them with a fixed one so
-    # the same table always gives the same bytes.
+    # openpyxl stamps each zip member, and the workbook's "modified" property, with the current
+    # time whatever it was set to; rewrite both with a fixed one so the same table always
+    # gives the same bytes.
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in sorted(src.infolist(), key=lambda i: i.filename):
             fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            fixed.external_attr = 0o644 << 16
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(rb"\g<1>2020-01-01T00:00:00Z\g<2>", body)
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 

@@ -291,7 +291,7 @@ def analyse_gaps(
     verdicts = rep.monitoring[["action", "verdict"]] if rep.monitoring is not None else None
     quotes = None
     if fb is not None and "text" in fb.columns and len(rep.priorities):
-        rep.quotes = gap_quotes(rep.priorities, fbf, tt if has_themes else None, top=top)
+        rep.quotes = gap_quotes(rep.priorities, fbf, tt if has_themes else None)  # every gap the plan may show
         quotes = {g: q for g, q in zip(rep.quotes["gap_id"], rep.quotes["quote"]) if q}
     rep.action_plan = action_plan(rep.priorities, actions=acts, verdicts=verdicts, quotes=quotes, top=top)
     return rep
