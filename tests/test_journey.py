@@ -126,7 +126,7 @@ def test_emotion_scores_off_their_scale_or_not_numbers_are_errors():
     with pytest.raises(SchemaError, match=r"column 'rating' is read on the 1..5 scale; 2 value\(s\) are outside "
                                           r"it, e.g. \[6.0, 9.0\]"):
         emotion_score(pd.DataFrame({"rating": [1, 6, 9, 5]}))
-    with pytest.raises(SchemaError, match=r"column 'nps' must hold numbers; 1 value\(s\) are not, e.g. \['ten'\]"):
+    with pytest.raises(SchemaError, match=r"column 'nps' must be numeric; 1 value\(s\) are not, e.g. \['ten'\]. Map them"):
         emotion_score(pd.DataFrame({"nps": [10, "ten"]}))
 
 

@@ -150,19 +150,19 @@ def test_features_read_amounts_as_the_loaders_do():
     # an order of unknown amount makes c's spend unknown (imputed by the model), not 5
     assert F.loc["c", "frequency"] == 2 and np.isnan(F.loc["c", "monetary"])
     bad = orders.assign(amount=["20", "twelve", "3 pounds", "twelve", "1"])
-    with pytest.raises(SchemaError, match=r"orders column 'amount' has 3 value\(s\) that are not numbers "
-                                          r"\(e\.g\. \['twelve', '3 pounds'\]\); write them as plain numbers"):
+    with pytest.raises(SchemaError, match=r"orders column 'amount' must be numeric; 3 value\(s\) are not, "
+                                          r"e\.g\. \['twelve', '3 pounds'\]\. Write them as plain numbers"):
         build_customer_features(customers, orders=bad)
 
 
 def test_features_text_answers_that_are_not_numbers_rejected():
     customers = pd.DataFrame({"customer_id": ["a", "b"], "age": [30, 50]})
     feedback = pd.DataFrame({"customer_id": ["a", "b"], "nps": [9, "10"], "csat": ["4", "4,5"]})
-    with pytest.raises(SchemaError, match=r"feedback column 'csat' has 1 value\(s\).*\['4,5'\].*load_feedback"):
+    with pytest.raises(SchemaError, match=r"feedback column 'csat' must be numeric; 1 value\(s\).*\['4,5'\].*load_feedback"):
         build_customer_features(customers, feedback=feedback, sentiment=False)
     F = build_customer_features(customers, feedback=feedback.assign(csat=["4", "5"]), sentiment=False)
     assert F["nps"].tolist() == [9.0, 10.0] and F["csat_mean"].tolist() == [4.0, 5.0]
-    with pytest.raises(SchemaError, match=r"feedback column 'nps' has 1 value\(s\) .*\(e\.g\. \['ten'\]\)"):
+    with pytest.raises(SchemaError, match=r"feedback column 'nps' must be numeric; 1 value\(s\) are not, e\.g\. \['ten'\]"):
         build_customer_features(customers, feedback=feedback.assign(nps=[9, "ten"], csat=None), sentiment=False)
 
 

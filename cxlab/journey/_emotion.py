@@ -6,7 +6,7 @@ import pandas as pd
 
 from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.gaps._stats import check_columns, check_unit_interval, mean_interval, welch_interval
-from cxlab.io._coerce import coerce_number
+from cxlab.kpis._validate import read_numbers
 from cxlab.io._time import date_param, read_times, warn_undated
 from cxlab.journey._config import JourneyConfig, load_journey
 
@@ -56,11 +56,7 @@ def emotion_score(df: pd.DataFrame, *, sources=("sentiment", "rating", "csat", "
 def _scores(values: pd.Series, col: str, lo: float, hi: float) -> pd.Series:
     """``values`` as numbers on ``lo..hi``; text that is not a number and scores off the scale
     raise (clipping a 1-10 rating into 1-5 would read a 6 as very positive)."""
-    x, failed, _reason, _notes = coerce_number(values)
-    x = x.astype(float)
-    if failed.any():
-        raise SchemaError(f"column {col!r} must hold numbers; {int(failed.sum())} value(s) are not, e.g. "
-                          f"{values[failed].astype(str).unique()[:3].tolist()}. Map them to numbers or blanks.")
+    x = read_numbers(values, name=f"column {col!r}", hint="Map them to numbers or blanks.")
     off = ~x.between(lo - 1e-9, hi + 1e-9) & x.notna()
     if off.any():
         raise SchemaError(f"column {col!r} is read on the {lo:g}..{hi:g} scale; {int(off.sum())} value(s) are "

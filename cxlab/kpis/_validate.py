@@ -86,20 +86,37 @@ def as_numeric(values, *, name: str, low: float | None = None, high: float | Non
     return _check_range(arr, name=name, low=low, high=high, integer=integer)
 
 
-def read_numbers(values: pd.Series, *, name: str) -> pd.Series:
+_NON_ANSWER_HINT = ("Non-answers such as \"Don't know\" can be blanked first "
+                    "(e.g. df.replace({\"Don't know\": None})); blanks count as missing.")
+
+
+def read_numbers(values, *, name: str, hint: str = _NON_ANSWER_HINT) -> pd.Series:
     """``values`` as floats with the index kept, NaN where an answer is missing.
 
-    Row-aligned companion of :func:`as_numeric`: blanks and the loaders' spellings of "no value"
-    (``"N/A"``, ``"-"``, ``"null"``...) are missing, for the caller to count; other text
-    (``"Don't know"``, ``"6 - high"``) raises :class:`SchemaError`, where a coerce-and-drop would
-    lose those answers without a word.
+    The one reader of number columns outside the loaders, built on the loaders' own
+    (:func:`cxlab.io._coerce.coerce_number`): blanks and the loaders' spellings of "no value"
+    (``"N/A"``, ``"-"``, ``"null"``...) are missing, for the caller to count; amounts such as
+    ``"1,230.50"`` or ``"$100"`` are read as the loaders read them; other text
+    (``"Don't know"``, ``"6 - high"``) raises :class:`SchemaError` naming ``name`` and a few
+    offenders, followed by ``hint``, where a coerce-and-drop would lose those answers without a
+    word.
+
+    Examples
+    --------
+    >>> read_numbers(pd.Series(["4", "n/a", "1,230.5", None]), name="x").tolist()
+    [4.0, nan, 1230.5, nan]
     """
-    try:
-        as_numeric(values, name=name)
-    except SchemaError as exc:
-        raise SchemaError(f"{exc} Non-answers such as \"Don't know\" can be blanked first "
-                          "(e.g. df.replace({\"Don't know\": None})); blanks count as missing.") from None
-    out = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
+    from cxlab.io._coerce import coerce_number
+
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype == bool or str(series.dtype) == "boolean":
+        series = series.astype("Float64")
+    numbers, failed, _, _ = coerce_number(series)
+    if failed.any():
+        examples = pd.unique(series.to_numpy(dtype=object)[failed].astype(str))[:3].tolist()
+        raise SchemaError(f"{name} must be numeric; {int(failed.sum())} value(s) are not, e.g. {examples}. "
+                          f"{hint}")
+    out = numbers.astype(float)
     return out.where(np.isfinite(out))
 
 

@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import SchemaError
-from cxlab.io._coerce import coerce_number, read_flags
+from cxlab.io._coerce import read_flags
+from cxlab.kpis._validate import read_numbers
 
 __all__ = ["build_customer_features"]
 
@@ -65,12 +66,7 @@ def _ids(s: pd.Series) -> pd.Series:
 
 def _numbers(df: pd.DataFrame, name: str, col: str, hint: str) -> pd.Series:
     """``df[col]`` as float64, read like the loaders read numbers; unreadable values are an error."""
-    values, failed, _, _ = coerce_number(df[col])
-    if failed.any():
-        examples = list(pd.unique(df[col].to_numpy(dtype=object)[failed])[:5])
-        raise SchemaError(f"{name} column '{col}' has {int(failed.sum()):,} value(s) that are not numbers "
-                          f"(e.g. {examples}); {hint}")
-    return values
+    return read_numbers(df[col], name=f"{name} column '{col}'", hint=hint[0].upper() + hint[1:])
 
 
 def _warn_unknown(table: pd.DataFrame, name: str, known: pd.Index) -> dict:
