@@ -91,10 +91,44 @@ def test_parts_written_in_order_and_byte_identical(data, fit, sources, tmp_path)
     assert [p.name for p in a.parts] == [f"part-{i:05d}.parquet" for i in range(6)]
     assert all(p.read_bytes() == q.read_bytes() for p, q in zip(a.parts, b.parts))
     pd.testing.assert_frame_equal(a.read(), fit.model.assign(X))
-    with pytest.raises(ParameterError, match="is not empty; pass overwrite=True"):
+    with pytest.raises(ParameterError, match="holds a run of a different input or parameters"):
         assign_personas_at_scale(fit.model, X, out_dir=tmp_path / "a")
     c = assign_personas_at_scale(fit.model, X.iloc[:10], out_dir=tmp_path / "a", overwrite=True)
-    assert len(list((tmp_path / "a").iterdir())) == 1 and c.n_rows == 10
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["manifest.json", "part-00000.parquet"]
+    assert c.n_rows == 10
+
+
+def test_interrupted_assignment_resumes_without_redoing_finished_parts(data, fit, sources, tmp_path):
+    import json
+    import os
+
+    whole = assign_personas_at_scale(fit.model, sources["parquet"], out_dir=tmp_path / "whole", chunk_size=1000)
+    out = tmp_path / "run"
+    assign_personas_at_scale(fit.model, sources["parquet"], out_dir=out, chunk_size=1000)
+    # interrupt after part 2: parts 3-5 never made the manifest; part 3's file was written just
+    # before the interruption, part 4 half-written as a temporary file, part 5 not at all
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["parts_done"] = [0, 1, 2]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / "part-00004.parquet").rename(out / "part-00004.parquet.tmp")
+    (out / "part-00005.parquet").unlink()
+    stamp = {i: (out / f"part-{i:05d}.parquet").stat().st_mtime_ns for i in range(3)}
+    for i in range(3):  # make any rewrite visible
+        os.utime(out / f"part-{i:05d}.parquet", ns=(1, 1))
+    resumed = assign_personas_at_scale(fit.model, sources["parquet"], out_dir=out, chunk_size=1000)
+    assert all((out / f"part-{i:05d}.parquet").stat().st_mtime_ns == 1 for i in range(3)), stamp  # kept
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"] + [f"part-{i:05d}.parquet" for i in range(6)]
+    assert [p.read_bytes() for p in resumed.parts] == [p.read_bytes() for p in whole.parts]
+    pd.testing.assert_series_equal(resumed.counts, whole.counts)
+    assert resumed.n_rows == whole.n_rows and json.loads((out / "manifest.json").read_text())["parts_done"] == list(range(6))
+    with pytest.raises(ParameterError, match=r"chunk_size: 1000 -> 500"):
+        assign_personas_at_scale(fit.model, sources["parquet"], out_dir=out, chunk_size=500)
+    with pytest.raises(ParameterError, match="already holds a run and resume=False"):
+        assign_personas_at_scale(fit.model, sources["parquet"], out_dir=out, chunk_size=1000, resume=False)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(ParameterError, match="holds files but no run manifest"):
+        assign_personas_at_scale(fit.model, sources["parquet"], out_dir=tmp_path / "other")
 
 
 @pytest.fixture(scope="module")

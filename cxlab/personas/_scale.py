@@ -12,10 +12,12 @@ down), but every customer needs a persona. So:
 * :func:`assign_personas_at_scale` scores every customer chunk by chunk (memory bounded by
   ``chunk_size``), locally or on a ``dask.distributed`` cluster, writing one Parquet part per
   chunk. A chunk's personas depend only on its rows and the model, so both engines and any chunk
-  size give exactly what ``PersonaModel.assign`` gives in memory.
+  size give exactly what ``PersonaModel.assign`` gives in memory. A ``manifest.json`` in the
+  output folder lists the finished parts, so an interrupted run resumes where it stopped.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -235,7 +237,7 @@ def _score(model, part: int, start: int, frame: pd.DataFrame, out_dir):
     counts = out["persona"].value_counts()
     if out_dir is None:
         return part, len(out), counts, out, None
-    path = Path(out_dir) / f"part-{part:05d}.parquet"
+    path = Path(out_dir) / _part_name(part)
     tmp = path.with_name(path.name + ".tmp")
     out.to_parquet(tmp, index=True)
     os.replace(tmp, path)  # a part is either complete or absent
@@ -250,7 +252,8 @@ def _score_remote(model, part, spec, columns, out_dir):
 
 def assign_personas_at_scale(model, source, *, out_dir=None, id_col: str | None = None,
                              chunk_size: int = 100_000, engine: str = "local", scheduler=None,
-                             n_workers: int = 2, overwrite: bool = False) -> ScaledAssignment:
+                             n_workers: int = 2, overwrite: bool = False,
+                             resume: bool = True) -> ScaledAssignment:
     """Assign every customer of a large feature table to the model's personas, chunk by chunk.
 
     Parameters
@@ -273,8 +276,13 @@ def assign_personas_at_scale(model, source, *, out_dir=None, id_col: str | None 
         Client) or a new ``LocalCluster`` with ``n_workers`` single-threaded workers. For
         Parquet/CSV sources each worker reads its own chunk; results equal the local engine.
     overwrite : bool, default=False
-        Replace the parts already in ``out_dir`` (otherwise a non-empty ``out_dir`` is refused,
-        so parts from two runs never mix).
+        Replace what ``out_dir`` holds.
+    resume : bool, default=True
+        When ``out_dir`` holds an interrupted run of the same input, model, columns and chunk
+        size (its ``manifest.json`` says so), keep its finished parts and score only the
+        others. A folder holding anything else is refused (use a new folder or ``overwrite``),
+        so parts from two runs never mix. The manifest is rewritten after every part, so a
+        part is listed only once it is complete.
 
     Returns
     -------
@@ -301,21 +309,23 @@ def assign_personas_at_scale(model, source, *, out_dir=None, id_col: str | None 
         if missing:
             raise SchemaError(f"customer features lack columns {missing} the model was fitted on; columns "
                               f"found: {list(map(str, source.columns))}.")
+    columns = list(model.columns_)
+    run = None
     if out_dir is not None:
         out_dir = Path(out_dir)
-        if out_dir.exists() and any(out_dir.iterdir()):
-            if not overwrite:
-                raise ParameterError(f"out_dir {str(out_dir)!r} is not empty; pass overwrite=True to replace "
-                                     "its parts or choose a new folder.")
-            shutil.rmtree(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-    columns = list(model.columns_)
+        run = _Run.start(out_dir, model, source, kind, columns=columns, chunk_size=chunk_size, id_col=id_col,
+                         overwrite=overwrite, resume=resume)
     chunks = iter_chunks(source, columns=columns, chunk_size=chunk_size, id_col=id_col)
     if engine == "local":
-        results = [_score(model, part, start, frame, out_dir) for part, (start, frame) in enumerate(chunks)]
+        results = []
+        for part, (start, frame) in enumerate(chunks):
+            done = run.finished(part) if run is not None else None
+            results.append(done if done is not None else _score(model, part, start, frame, out_dir))
+            if run is not None and done is None:
+                run.record(part)
     else:
         results = _run_dask(model, source, kind, chunks, columns=columns, chunk_size=chunk_size,
-                            id_col=id_col, out_dir=out_dir, scheduler=scheduler, n_workers=n_workers)
+                            id_col=id_col, out_dir=out_dir, scheduler=scheduler, n_workers=n_workers, run=run)
     results.sort(key=lambda r: r[0])
     counts = sum((r[2] for r in results), pd.Series(0, index=model.persona_ids_, dtype=np.int64))
     counts = counts.reindex(model.persona_ids_, fill_value=0).astype(np.int64).rename_axis("persona")
@@ -327,7 +337,7 @@ def assign_personas_at_scale(model, source, *, out_dir=None, id_col: str | None 
                             parts=[r[4] for r in results if r[4] is not None], table=table)
 
 
-def _run_dask(model, source, kind, chunks, *, columns, chunk_size, id_col, out_dir, scheduler, n_workers):
+def _run_dask(model, source, kind, chunks, *, columns, chunk_size, id_col, out_dir, scheduler, n_workers, run):
     from cxlab.scale._dask import dask_client
 
     with dask_client(scheduler, n_workers=n_workers) as client:
@@ -336,26 +346,113 @@ def _run_dask(model, source, kind, chunks, *, columns, chunk_size, id_col, out_d
         remote_model = client.scatter(model, broadcast=True, hash=False)  # a fresh key per run: a reused one may be mid-release
         limit = _IN_FLIGHT * max(len(client.scheduler_info()["workers"]), 1)
         results, running = [], []
+        record = (lambda r: run.record(r[0])) if run is not None else (lambda r: None)
         if kind == "parquet" and out_dir is not None:
             # workers read their own chunk (only the row groups holding it); only the row range
             # travels. CSV has no row index to seek to: the client reads it and ships chunks.
             starts = list(range(0, count_rows(source, id_col), chunk_size))
             for part, start in enumerate(starts):
+                done = run.finished(part) if run is not None else None
+                if done is not None:
+                    results.append(done)
+                    continue
                 running.append(client.submit(_score_remote, remote_model, part,
                                              (str(source), start, chunk_size, id_col), columns, out_dir,
                                              pure=False))
-                running = _drain(running, results, limit, wait)
+                running = _drain(running, results, limit, wait, record)
         else:
             for part, (start, frame) in enumerate(chunks):
+                done = run.finished(part) if run is not None else None
+                if done is not None:
+                    results.append(done)
+                    continue
                 running.append(client.submit(_score, remote_model, part, start, frame, out_dir, pure=False))
-                running = _drain(running, results, limit, wait)
-        results.extend(f.result() for f in running)
+                running = _drain(running, results, limit, wait, record)
+        for f in running:
+            results.append(f.result())
+            record(results[-1])
         return results
 
 
-def _drain(running, results, limit, wait):
+def _drain(running, results, limit, wait, record):
     if len(running) >= limit:
         done, pending = wait(running, return_when="FIRST_COMPLETED")
-        results.extend(f.result() for f in done)
+        for f in done:
+            results.append(f.result())
+            record(results[-1])
         return [f for f in running if f in pending]
     return running
+
+
+class _Run:
+    """The manifest of an assignment run in ``out_dir``: what it was made from, parts finished."""
+
+    def __init__(self, out_dir: Path, manifest: dict):
+        self.out_dir, self.manifest = out_dir, manifest
+
+    @classmethod
+    def start(cls, out_dir: Path, model, source, kind, *, columns, chunk_size, id_col, overwrite, resume):
+        from cxlab.scale._manifest import MANIFEST, MANIFEST_VERSION, check_manifest, read_manifest
+
+        identity = _identity(source, kind, columns, id_col)
+        params = {"task": "persona assignment", "model_sha1": _model_sha1(model), "columns": columns,
+                  "chunk_size": int(chunk_size), "id_col": id_col}
+        fresh = {"version": MANIFEST_VERSION, "input": identity, "params": params, "parts_done": []}
+        if out_dir.exists() and any(out_dir.iterdir()):
+            old = read_manifest(out_dir)
+            if overwrite:
+                shutil.rmtree(out_dir)
+            elif old is None or not resume:
+                why = ("holds files but no run manifest" if old is None else "already holds a run and resume=False")
+                raise ParameterError(f"out_dir {str(out_dir)!r} {why}; choose a new folder or pass "
+                                     "overwrite=True to replace what it holds.")
+            else:
+                check_manifest(old, identity=identity, params=params, out_dir=out_dir)
+                stray = sorted(p.name for p in out_dir.iterdir()
+                               if p.name != MANIFEST and p.name not in {_part_name(i) for i in old["parts_done"]})
+                for name in stray:  # parts of the interrupted run that never made the manifest
+                    (out_dir / name).unlink()
+                return cls(out_dir, old)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        run = cls(out_dir, fresh)
+        run._write()
+        return run
+
+    def finished(self, part: int):
+        """The result tuple of a part an earlier run finished, read back from its file; else None."""
+        if part not in set(self.manifest["parts_done"]):
+            return None
+        path = self.out_dir / _part_name(part)
+        persona = pd.read_parquet(path, columns=["persona"])["persona"]
+        return part, len(persona), persona.value_counts(), None, path
+
+    def record(self, part: int) -> None:
+        self.manifest["parts_done"] = [*self.manifest["parts_done"], int(part)]
+        self._write()
+
+    def _write(self) -> None:
+        from cxlab.scale._manifest import write_manifest
+
+        write_manifest(self.out_dir, self.manifest)
+
+
+def _part_name(part: int) -> str:
+    return f"part-{part:05d}.parquet"
+
+
+def _identity(source, kind, columns, id_col) -> dict:
+    """What makes an input the same on a rerun: the file's identity, or a hash of a frame's columns."""
+    if kind == "frame":
+        cols = [c for c in [*columns, id_col] if c is not None and c in source.columns]
+        digest = hashlib.sha1(pd.util.hash_pandas_object(source[cols], index=True).to_numpy().tobytes())
+        return {"path": None, "files": None, "size": int(len(source)), "mtime_ns": None,
+                "head_sha1": digest.hexdigest()}
+    from cxlab.scale._read import input_identity
+
+    return input_identity(source)
+
+
+def _model_sha1(model) -> str:
+    import pickle
+
+    return hashlib.sha1(pickle.dumps(model, protocol=4)).hexdigest()
