@@ -115,7 +115,12 @@ def test_interrupted_assignment_resumes_without_redoing_finished_parts(data, fit
     stamp = {i: (out / f"part-{i:05d}.parquet").stat().st_mtime_ns for i in range(3)}
     for i in range(3):  # make any rewrite visible
         os.utime(out / f"part-{i:05d}.parquet", ns=(1, 1))
-    resumed = assign_personas_at_scale(fit.model, sources["parquet"], out_dir=out, chunk_size=1000)
+    # the usual recovery: a new process loads the saved model and reruns the same call
+    from cxlab.personas import load_persona_model, save_persona_model
+
+    save_persona_model(fit.model, tmp_path / "model.joblib")
+    resumed = assign_personas_at_scale(load_persona_model(tmp_path / "model.joblib"), sources["parquet"],
+                                       out_dir=out, chunk_size=1000)
     assert all((out / f"part-{i:05d}.parquet").stat().st_mtime_ns == 1 for i in range(3)), stamp  # kept
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json"] + [f"part-{i:05d}.parquet" for i in range(6)]
     assert [p.read_bytes() for p in resumed.parts] == [p.read_bytes() for p in whole.parts]

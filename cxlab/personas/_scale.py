@@ -453,6 +453,17 @@ def _identity(source, kind, columns, id_col) -> dict:
 
 
 def _model_sha1(model) -> str:
-    import pickle
+    """Fingerprint of a fitted model that survives save/load (pickling a loaded model gives other
+    bytes: pandas rebuilds its frames' internal blocks). Frames are hashed by content."""
+    import joblib
 
-    return hashlib.sha1(pickle.dumps(model, protocol=4)).hexdigest()
+    digest = hashlib.sha1()
+    for key, value in sorted(vars(model).items()):
+        if isinstance(value, (pd.DataFrame, pd.Series)):
+            names = list(map(str, value.columns)) if isinstance(value, pd.DataFrame) else [str(value.name)]
+            dtypes = list(map(str, value.dtypes)) if isinstance(value, pd.DataFrame) else [str(value.dtype)]
+            part = joblib.hash((names, dtypes, pd.util.hash_pandas_object(value, index=True).to_numpy()))
+        else:
+            part = joblib.hash(value)
+        digest.update(f"{key}={part};".encode())
+    return digest.hexdigest()
