@@ -446,6 +446,22 @@ def test_met_targets_and_live_actions_rank_after_open_gaps():
     assert "Not on that list: d (action live), a (target met) and b (action worked)." in text
 
 
+def test_touchpoint_and_theme_sharing_an_id_keep_their_own_importance(demo_report):
+    # the demo has a customer_service touchpoint and a customer_service theme: the touchpoint gap
+    # must take the touchpoint driver's importance, not the theme's
+    d = demo_report.drivers.set_index("driver")["importance_share"]
+    t = demo_report.theme_drivers.set_index("driver")["importance_share"]
+    assert "customer_service" in d.index and "customer_service" in t.index
+    p = demo_report.priorities.set_index("gap_id")
+    assert p.loc["touchpoint:customer_service", "importance"] == pytest.approx(d["customer_service"] / d.max())
+    assert p.loc["theme:customer_service", "importance"] == pytest.approx(t["customer_service"] / t.max())
+    # qualified names win over bare ones in a user's dict
+    g = pd.DataFrame({"gap_id": ["tp:x", "th:x"], "touchpoint": ["x", None], "theme": [None, "x"],
+                      "reach": [0.5, 0.5], "severity": [0.4, 0.4]})
+    r = prioritise_gaps(g, importance={"x": 0.1, "touchpoint:x": 0.8}).set_index("gap_id")["importance"]
+    assert r.to_dict() == {"tp:x": 0.8, "th:x": 0.1}
+
+
 def test_demo_priorities_put_met_targets_and_worked_actions_last(demo_report):
     p = demo_report.priorities.set_index("label")
     targets = demo_report.touchpoint_targets.set_index("touchpoint")

@@ -268,13 +268,15 @@ def analyse_gaps(
                                                        exclude=[*exclude_themes], alpha=alpha,
                                                        random_state=random_state, notes=rep.notes)
         shares = {}
-        for d in (rep.drivers, rep.theme_drivers):
+        for kind, d in (("touchpoint", rep.drivers), ("theme", rep.theme_drivers)):
             if d is not None and len(d):
                 # each model's top driver gets 1: the two outcome models explain different
-                # amounts of variance, so their raw shares are not on one scale
+                # amounts of variance, so their raw shares are not on one scale. Keys name the
+                # kind: a touchpoint and a theme may share an id ("customer_service")
                 top_share = float(d["importance_share"].max())
                 if top_share > 0:
-                    shares.update(zip(d["driver"].astype(str), d["importance_share"].astype(float) / top_share))
+                    shares.update((f"{kind}:{k}", v) for k, v in
+                                  zip(d["driver"].astype(str), d["importance_share"].astype(float) / top_share))
         importance = shares or None
     elif isinstance(importance, pd.DataFrame):
         rep.drivers = importance

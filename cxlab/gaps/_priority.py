@@ -211,7 +211,9 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
         ``reach``, ``severity``, ...).
     importance : DataFrame or dict, optional
         Driver importance: ``driver`` and ``importance`` columns, drivers named like the gaps'
-        touchpoints or themes (e.g. ``cxlab.drivers`` output), or ``{name: importance}``.
+        touchpoints or themes (e.g. ``cxlab.drivers`` output), or ``{name: importance}``. Names
+        may be qualified as ``"touchpoint:<id>"`` / ``"theme:<id>"`` when a touchpoint and a
+        theme share an id; a qualified name wins over a bare one.
     effort : path, dict or None
         Effort YAML (:func:`cxlab.gaps.load_effort`).
     actions : path, list of dict or dict, optional
@@ -259,9 +261,13 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
     out = gaps.copy()
 
     def imp(r):
-        for key in (r["theme"], r["touchpoint"]):
-            if key is not None and not (isinstance(key, float) and np.isnan(key)) and str(key) in lookup:
-                return lookup[str(key)]
+        # a theme gap takes its theme's importance, a touchpoint gap its touchpoint's: "theme:x" /
+        # "touchpoint:x" keys first (a touchpoint and a theme may share an id), then a bare name
+        theme, tp = _key(r["theme"]), _key(r["touchpoint"])
+        keys = [f"theme:{theme}", theme] if theme is not None else [f"touchpoint:{tp}", tp] if tp is not None else []
+        for key in keys:
+            if key in lookup:
+                return lookup[key]
         return np.nan
 
     out["importance"] = out.apply(imp, axis=1) if len(out) else pd.Series(dtype=float)
