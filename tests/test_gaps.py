@@ -497,6 +497,17 @@ def test_theme_pain_points_reach_and_severity():
     assert pp.loc["late", "reach"] == pytest.approx(0.5) and pp.loc["late", "severity"] == pytest.approx(0.75)
 
 
+def test_emerging_counts_complaints_as_the_pain_point_table_does():
+    # a near-neutral mention (sentiment -0.02) is no complaint in either table
+    fb = pd.DataFrame({"feedback_id": [str(i) for i in range(200)], "rating": [3] * 200,
+                       "created_at": pd.date_range("2025-01-01", periods=200, freq="D")})
+    th = pd.DataFrame({"feedback_id": fb["feedback_id"], "theme": ["x"] * 200,
+                       "sentiment": [-0.02] * 100 + [-0.6] * 100})
+    e = emerging_themes(fb, th, split_date="2025-04-11").set_index("theme")
+    assert e.loc["x", "share_before"] == 0 and e.loc["x", "share_recent"] == 1.0 and e.loc["x", "emerging"]
+    assert theme_pain_points(fb, th).set_index("theme").loc["x", "n_complaints"] == 100
+
+
 def test_barely_negative_mentions_are_not_complaints():
     # the themes tables call sentiment within +-0.05 neutral; a complaint is what they call negative
     fb = pd.DataFrame({"feedback_id": list("abcd"), "rating": [1, 2, 5, 3]})

@@ -55,6 +55,17 @@ _STATUS_TIER = {"open": 0, "action not working": 0, "action live": 1, "action wo
 _MONITOR_STATUS = {"closed": "action worked", "no_change": "action not working", "worsened": "action not working"}
 
 
+def mention_emotion(tt: pd.DataFrame, comment_emotion: pd.Series) -> pd.Series:
+    """Emotion (-2..+2) of each mention of a long ``feedback_id, theme[, sentiment]`` table: the
+    mention's own sentiment (-1..1, doubled) when known, else its comment's emotion
+    (``comment_emotion`` indexed by ``feedback_id``). A mention is a complaint at or below
+    :data:`~cxlab.journey._emotion.COMPLAINT_EMOTION`, in every table that counts complaints."""
+    comment = tt["feedback_id"].map(comment_emotion)
+    if "sentiment" not in tt.columns:
+        return comment
+    return (2 * pd.to_numeric(tt["sentiment"], errors="coerce").clip(-1, 1)).fillna(comment)
+
+
 def theme_pain_points(feedback: pd.DataFrame, themes=None, *, theme_col: str = "theme", labels=None,
                       exclude=()) -> pd.DataFrame:
     """Per theme: comments raising it, complaints, reach and severity (for the gap inventory).
@@ -91,12 +102,7 @@ def theme_pain_points(feedback: pd.DataFrame, themes=None, *, theme_col: str = "
     em = pd.Series(emotion.to_numpy(float), index=ids).groupby(level=0).first()
     tt = theme_table(fb, themes, theme_col=theme_col)
     tt = tt[~tt["theme"].isin(list(exclude))]
-    # a mention's own sentiment (-1..1, doubled) beats the whole comment's emotion when known
-    comment_emotion = tt["feedback_id"].map(em)
-    if "sentiment" in tt.columns:
-        tt = tt.assign(emotion=(2 * pd.to_numeric(tt["sentiment"], errors="coerce").clip(-1, 1)).fillna(comment_emotion))
-    else:
-        tt = tt.assign(emotion=comment_emotion)
+    tt = tt.assign(emotion=mention_emotion(tt, em))
     total = int(em.notna().sum())
     labels = dict(labels or {})
     rows = []

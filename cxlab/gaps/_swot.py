@@ -33,10 +33,11 @@ def emerging_themes(
     the crude shares.
 
     The recent period starts at ``split_date``, or ``recent_days`` before the last comment.
-    Shares are of all comments in each period; with ``complaints_only`` only negative mentions
-    count (the mention's own ``sentiment`` in ``themes`` when given, else the comment's
-    emotion), so rising praise - or praise in a comment that complains about something else - is
-    not flagged as a threat.
+    Shares are of all comments in each period; with ``complaints_only`` only complaints count,
+    by the rule of the pain-point table (:func:`theme_pain_points`: the mention's own
+    ``sentiment`` in ``themes`` when given, else the comment's emotion, at or below
+    ``COMPLAINT_EMOTION``), so rising praise - or praise in a comment that complains about
+    something else - is not flagged as a threat.
 
     Returns
     -------
@@ -73,11 +74,11 @@ def emerging_themes(
     emotion = feedback["emotion"] if "emotion" in feedback.columns else emotion_score(feedback)
     em = pd.Series(emotion.to_numpy(float), index=ids)
     tt = theme_table(feedback.assign(feedback_id=ids), themes, theme_col=theme_col)
-    if complaints_only:
-        mention = tt["feedback_id"].map(em.groupby(level=0).first())
-        if "sentiment" in tt.columns:  # the mention's own sentiment beats the comment's
-            mention = pd.to_numeric(tt["sentiment"], errors="coerce").fillna(mention)
-        tt = tt[mention < 0]
+    if complaints_only:  # a complaint as the pain-point table counts one
+        from cxlab.gaps._priority import mention_emotion
+        from cxlab.journey._emotion import COMPLAINT_EMOTION
+
+        tt = tt[(mention_emotion(tt, em.groupby(level=0).first()) <= COMPLAINT_EMOTION).to_numpy()]
     rec = recent.groupby(level=0).first()
     n_recent, n_before = int(rec.sum()), int((~rec).sum())
     stratum = None
