@@ -233,35 +233,40 @@ def describe_emerging(emerging: pd.DataFrame) -> str:
     return ("; ".join(parts) + ".") if parts else "No complaint theme rose or fell significantly in the recent period."
 
 
+_ACTION_NOTE = {"no effect yet": ", its action shows no detectable effect yet",
+                "worse since action": ", worse since its action"}
+
+
 def describe_priorities(prioritised: pd.DataFrame, *, top: int = 3) -> str:
     """Sentence on the top-ranked gaps (:func:`cxlab.gaps.prioritise_gaps` output).
 
-    Only gaps that still need a decision ("open", "action not working") are named as "fix
-    first"; gaps with a live action or a met target are named apart, so a reader sees why they
-    are not on the list.
+    Only gaps that still need a decision (``to_do``: open, or their action shows no effect yet
+    or a worsening) are named as "fix first"; gaps with a live action or a met target are named
+    apart, so a reader sees why they are not on the list.
 
     Examples
     --------
     >>> import pandas as pd
     >>> p = pd.DataFrame({"rank": [1, 2], "label": ["returns", "payment"], "priority_score": [0.2, 0.3],
-    ...                   "quadrant": ["quick win"] * 2, "owner": ["Ops"] * 2, "status": ["open", "target met"]})
+    ...                   "quadrant": ["quick win"] * 2, "owner": ["Ops"] * 2, "status": ["open", "target met"],
+    ...                   "to_do": [True, False]})
     >>> describe_priorities(p)
     'Fix first: 1. returns (score 0.200, quick win, owner Ops). Not on that list: payment (target met).'
     """
     if prioritised is None or prioritised.empty:
         return "No gaps were found to prioritise."
     table = prioritised.sort_values("rank", kind="stable")
-    status = table["status"] if "status" in table.columns else pd.Series("open", index=table.index)
-    todo = table[status.isin(["open", "action not working"])]
+    to_do = table["to_do"].astype(bool) if "to_do" in table.columns else pd.Series(True, index=table.index)
+    todo = table[to_do]
     parts = []
     if len(todo):
         parts.append("Fix first: " + "; ".join(
             f"{int(r.rank)}. {escape_markdown(str(r.label))} (score {r.priority_score:.3f}, {r.quadrant}, owner {r.owner}"
-            + (", its action is not working" if getattr(r, "status", "") == "action not working" else "") + ")"
+            + (_ACTION_NOTE.get(getattr(r, "status", ""), "")) + ")"
             for r in todo.head(top).itertuples()) + ".")
     else:
         parts.append("Every gap has a live action or a met target.")
-    rest = table[~status.isin(["open", "action not working"])]
+    rest = table[~to_do]
     if len(rest):
         parts.append("Not on that list: " + _join(
             f"{escape_markdown(str(r.label))} ({r.status})" for r in rest.itertuples()) + ".")

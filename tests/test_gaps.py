@@ -409,7 +409,9 @@ def test_prioritisation_follows_documented_formula(demo_report):
     np.testing.assert_allclose(p["priority_score"], expected.round(6))
     assert p["rank"].tolist() == list(range(1, len(p) + 1))
     # by score within each tier (open gaps, then live actions, then worked actions and met targets)
-    tier = p["status"].map({"open": 0, "action not working": 0, "action live": 1, "action worked": 2, "target met": 2})
+    tier = p["status"].map({"open": 0, "no effect yet": 0, "worse since action": 0, "action live": 1,
+                            "action worked": 2, "target met": 2})
+    assert p["to_do"].equals(tier.eq(0))
     assert tier.is_monotonic_increasing
     for _, g in p.groupby(tier):
         assert g["priority_score"].is_monotonic_decreasing
@@ -435,14 +437,14 @@ def test_met_targets_and_live_actions_rank_after_open_gaps():
             {"name": "fix d", "theme": None, "touchpoint": "d"}]
     mon = pd.DataFrame({"action": ["fix b", "fix c"], "status": ["closed", "no_change"]})
     p = prioritise_gaps(g, actions=acts, monitoring=mon).set_index("gap_id")
-    assert p["status"].to_dict() == {"tp:a": "target met", "tp:b": "action worked", "tp:c": "action not working",
+    assert p["status"].to_dict() == {"tp:a": "target met", "tp:b": "action worked", "tp:c": "no effect yet",
                                      "tp:d": "action live", "tp:e": "open"}
     # open / not working first (by score: c before e), then live, then worked and met (a before b by score)
     assert p.sort_values("rank").index.tolist() == ["tp:c", "tp:e", "tp:d", "tp:a", "tp:b"]
     assert p.loc["tp:a", "priority_score"] == prioritise_gaps(g).set_index("gap_id").loc["tp:a", "priority_score"]
     assert p.loc["tp:b", "action"] == "fix b" and p.loc["tp:e", "action"] == ""
     text = describe_priorities(p.reset_index())
-    assert text.startswith("Fix first: 1. c (") and "its action is not working" in text
+    assert text.startswith("Fix first: 1. c (") and "its action shows no detectable effect yet" in text
     assert "Not on that list: d (action live), a (target met) and b (action worked)." in text
 
 
@@ -470,9 +472,9 @@ def test_demo_priorities_put_met_targets_and_worked_actions_last(demo_report):
     for tp in met & set(p.index):
         assert p.loc[tp.replace("_", " "), "status"] == "target met"
     assert p.loc["checkout", "status"] == "action worked"  # the checkout fix closed its measure
-    assert p.loc["size guide", "status"] == "action not working"
-    open_ranks = p.loc[p["status"].isin(["open", "action not working"]), "rank"]
-    assert open_ranks.max() < p.loc[~p["status"].isin(["open", "action not working"]), "rank"].min()
+    assert p.loc["size guide", "status"] == "no effect yet"
+    open_ranks = p.loc[p["to_do"], "rank"]
+    assert open_ranks.max() < p.loc[~p["to_do"], "rank"].min()
     plan = demo_report.action_plan
     assert "checkout" not in plan["gap"].head(3).tolist()
     # the watched gaps the plan keeps (live actions) get their quote like the top ones

@@ -24,16 +24,19 @@ the median, effort <= 3) and "reconsider" (value below the median, effort > 3).
 Ranking puts the gaps that still need a decision first. Each gap gets a ``status``:
 
 * "open" - no action is live on it and its target (if any) is not met;
-* "action not working" - an action is live but monitoring found no change or a worsening;
+* "no effect yet" - an action is live but monitoring detected no change in its measure (which
+  is not proof that it failed: the data may be too few or too early);
+* "worse since action" - an action is live and its measure worsened;
 * "action live" - an action is live and monitoring cannot judge it yet (or found a change
   with no desired direction);
 * "action worked" - an action is live and monitoring says its measure closed;
 * "target met" - the researcher's target for the touchpoint is met (whole interval at or above
   it), even though customers still expect more.
 
-"open" and "action not working" gaps are ranked first (by ``priority_score``), then "action
-live", then "action worked" and "target met": those are for watching, not new work. The
-score itself never depends on the status, so a filtered table reads the same.
+"open", "no effect yet" and "worse since action" gaps still need a decision (``to_do`` is True)
+and are ranked first (by ``priority_score``), then "action live", then "action worked" and
+"target met": those are for watching, not new work. The score itself never depends on the
+status, so a filtered table reads the same.
 """
 from __future__ import annotations
 
@@ -49,10 +52,11 @@ __all__ = ["collect_gaps", "theme_pain_points", "prioritise_gaps", "GAP_COLUMNS"
 GAP_COLUMNS = ["gap_id", "kind", "touchpoint", "theme", "label", "reach", "severity", "metric",
                "current", "target", "target_status", "evidence"]
 
-#: gap statuses of :func:`prioritise_gaps`, in ranking order (the first two share a tier)
-GAP_STATUSES = ("open", "action not working", "action live", "action worked", "target met")
-_STATUS_TIER = {"open": 0, "action not working": 0, "action live": 1, "action worked": 2, "target met": 2}
-_MONITOR_STATUS = {"closed": "action worked", "no_change": "action not working", "worsened": "action not working"}
+#: gap statuses of :func:`prioritise_gaps`, in ranking order (the first three share a tier)
+GAP_STATUSES = ("open", "no effect yet", "worse since action", "action live", "action worked", "target met")
+_STATUS_TIER = {"open": 0, "no effect yet": 0, "worse since action": 0, "action live": 1, "action worked": 2,
+                "target met": 2}
+_MONITOR_STATUS = {"closed": "action worked", "no_change": "no effect yet", "worsened": "worse since action"}
 
 
 def mention_emotion(tt: pd.DataFrame, comment_emotion: pd.Series) -> pd.Series:
@@ -233,9 +237,9 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
     -------
     DataFrame
         The gaps with ``importance``, ``impact``, ``value``, ``effort``, ``feasibility``,
-        ``owner``, ``priority_score``, ``quadrant``, ``status``, ``action`` and ``rank``
-        (1 = do first), sorted by rank: gaps that still need a decision first (see the module
-        docstring for the statuses).
+        ``owner``, ``priority_score``, ``quadrant``, ``status``, ``to_do``, ``action`` and
+        ``rank`` (1 = do first), sorted by rank: gaps that still need a decision (``to_do``)
+        first (see the module docstring for the statuses).
 
     Examples
     --------
@@ -305,6 +309,7 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
         else:
             status.append(_MONITOR_STATUS.get(checked.get(act["name"]), "action live"))
     out["status"] = status
+    out["to_do"] = out["status"].map(_STATUS_TIER).eq(0)
     out["action"] = action
     out["_tier"] = out["status"].map(_STATUS_TIER)
     out = (out.sort_values(["_tier", "priority_score", "gap_id"], ascending=[True, False, True], kind="stable")
