@@ -10,7 +10,6 @@ import pytest
 
 from cxlab.exceptions import DataLoadError, ParameterError, SchemaError
 from cxlab.gaps import (
-    emerging_themes,
     action_plan,
     adjust_pvalues,
     analyse_gaps,
@@ -18,8 +17,10 @@ from cxlab.gaps import (
     collect_gaps,
     competitor_benchmark,
     current_vs_target,
+    emerging_themes,
     expectation_gaps,
     export_table,
+    gap_quotes,
     internal_vs_customer,
     load_actions,
     load_effort,
@@ -546,6 +547,22 @@ def test_action_plan_status_from_actions_and_monitoring(demo_report):
     monitoring = demo_report.monitoring.set_index("action")
     assert monitoring.loc["checkout fix", "status"] == "closed"
     assert monitoring.loc["new size guide", "status"] == "no_change"
+
+
+def test_gap_quotes_prefer_primary_theme_and_never_repeat():
+    p = pd.DataFrame({"rank": [1, 2, 3], "gap_id": ["theme:delivery", "theme:checkout", "touchpoint:returns"],
+                      "label": ["delivery", "checkout", "returns"], "theme": ["delivery", "checkout", None],
+                      "touchpoint": [None, None, "returns"]})
+    fb = pd.DataFrame({"feedback_id": ["1", "2", "3"], "rating": [1, 1, 2], "touchpoint": ["returns", None, "returns"],
+                       "text": ["The courier just left a card and my parcel vanished",
+                                "Promo code would not apply at checkout, twice",
+                                "Returns label never arrived, still waiting"]})
+    # comment 1 is about delivery but mentions "card" (checkout); it is the most negative comment
+    th = pd.DataFrame({"feedback_id": ["1", "1", "2", "3"], "theme": ["delivery", "checkout", "checkout", "returns"]})
+    q = gap_quotes(p, fb, th).set_index("gap_id")["quote"]
+    assert q["theme:delivery"].startswith("The courier")
+    assert q["theme:checkout"].startswith("Promo code")  # its own primary comment, not the courier one
+    assert q["touchpoint:returns"].startswith("Returns label")  # comment 1 is already quoted above
 
 
 def test_action_plan_requires_priorities():

@@ -231,10 +231,13 @@ def gap_quotes(prioritised: pd.DataFrame, feedback: pd.DataFrame, themes=None, *
                min_chars: int = 25, max_chars: int = 220) -> pd.DataFrame:
     """One redacted customer quote per gap: the most negative readable comment behind it.
 
-    Theme gaps take comments raising the theme; touchpoint gaps comments about the touchpoint.
-    Ties are broken by length then ``feedback_id`` so the same data always gives the same quote.
-    Quotes are redacted (:func:`cxlab.journey.redact_quote`); escape them before rendering as
-    Markdown (:func:`cxlab.report_text.escape_markdown`).
+    Theme gaps take comments whose *primary* theme it is (the first theme listed for a comment)
+    before comments that only mention it, so a comment about a courier that happens to say
+    "card" does not speak for checkout; touchpoint gaps take comments about the touchpoint. A
+    comment quoted for one gap is not quoted again for a lower-ranked one. Ties are broken by
+    length then ``feedback_id`` so the same data always gives the same quote. Quotes are
+    redacted (:func:`cxlab.journey.redact_quote`); escape them before rendering as Markdown
+    (:func:`cxlab.report_text.escape_markdown`).
 
     Returns
     -------
@@ -262,13 +265,22 @@ def gap_quotes(prioritised: pd.DataFrame, feedback: pd.DataFrame, themes=None, *
     fb = fb.assign(_len=length)[(length >= min_chars) & (length <= max_chars) & (fb["_emotion"] < 0)]
     fb = fb.sort_values(["_emotion", "_len", "feedback_id"], kind="stable")
     tt = theme_table(feedback, themes)
-    rows = []
+    primary = tt.drop_duplicates("feedback_id")  # theme_table keeps each comment's primary theme first
+    rows, used = [], set()
     table = prioritised.sort_values("rank", kind="stable") if "rank" in prioritised else prioritised
     for r in (table.head(top) if top else table).itertuples():
-        cand = fb.iloc[:0]
+        pools = []
         if isinstance(r.theme, str):
-            cand = fb[fb["feedback_id"].isin(tt.loc[tt["theme"] == r.theme, "feedback_id"])]
+            pools = [fb["feedback_id"].isin(primary.loc[primary["theme"] == r.theme, "feedback_id"]),
+                     fb["feedback_id"].isin(tt.loc[tt["theme"] == r.theme, "feedback_id"])]
         elif isinstance(r.touchpoint, str) and "touchpoint" in fb.columns:
-            cand = fb[fb["touchpoint"] == r.touchpoint]
-        rows.append((r.gap_id, r.label, redact_quote(cand["text"].iloc[0]) if len(cand) else ""))
+            pools = [fb["touchpoint"] == r.touchpoint]
+        quote = ""
+        for pool in pools:
+            cand = fb[pool.to_numpy(bool) & ~fb["feedback_id"].isin(used).to_numpy()]
+            if len(cand):
+                used.add(cand["feedback_id"].iloc[0])
+                quote = redact_quote(cand["text"].iloc[0])
+                break
+        rows.append((r.gap_id, r.label, quote))
     return pd.DataFrame(rows, columns=["gap_id", "label", "quote"])
