@@ -382,6 +382,8 @@ def test_theme_labels_name_traits_and_pain_points():
     assert "of comments about late delivery" in " ".join(model.traits_["text"])
     assert "the share of comments on each of 2 themes" in describe_inputs(model)
     assert "theme_theme_01_share" not in describe_inputs(model)
+    # spend is an outcome, but frequency and order value are clustered on: the text says so
+    assert "Spend (monetary), though, follows from frequency and aov" in describe_inputs(model)
 
 
 @pytest.mark.filterwarnings("ignore:1 of 4 orders name customers not in the customers table")

@@ -200,7 +200,7 @@ def describe_stability(model) -> str:
     interval = f"bootstrap ARI {st['ari']:.2f}; 95% of resamples between {st['low']:.2f} and {st['high']:.2f}"
     if st["stable"]:
         text = (f"{k} personas found; they are stable: refitting on resampled customers gives the "
-                f"same grouping ({interval}), so the segmentation reflects real structure.")
+                f"same grouping ({interval}), so the grouping does not hinge on which customers were sampled.")
     else:
         text = (f"No stable structure: the best segmentation ({k} personas) changes when customers are "
                 f"resampled ({interval}, below the {model.min_stability:.2f} needed). Treat these "
@@ -236,7 +236,12 @@ def describe_inputs(model) -> str:
                       else "the share of comments on one theme")
     described = others
     listed = ", ".join(described[:-1]) + (" and " if len(described) > 1 else "") + (described[-1] if described else "")
-    return (f"Personas are built from {len(model.columns_)} features on who customers are and how they buy; "
+    text = (f"Personas are built from {len(model.columns_)} features on who customers are and how they buy; "
             + (f"the outcomes ({listed}) are left out of the grouping and reported per persona below, so a "
                "persona's NPS or churn is a finding, not how it was defined." if described else
                "no outcome columns were left out."))
+    built_from = [c for c in ("frequency", "aov") if c in model.columns_]
+    if "monetary" in profiled and built_from:
+        text += (f" Spend (monetary), though, follows from {' and '.join(built_from)}, which the grouping "
+                 "uses: a persona's spend partly restates how it was defined.")
+    return text
