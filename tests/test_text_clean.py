@@ -167,6 +167,8 @@ def test_flag_comments_counts():
         ("Best, Emma Lewis. email me: emma@example.com", "Best, [NAME]. email me: [EMAIL]"),
         ("My name is Sarah Connor and I want a refund", "My name is [NAME] and I want a refund"),
         ("Regards - John", "Regards - [NAME]"),
+        ("parcel lost again. thank you, tariq", "parcel lost again. thank you, [NAME]"),  # lower case, at the end
+        ("great service, thanks, sam.", "great service, thanks, [NAME]."),
     ],
 )
 def test_redact_pii_removes_names_in_sign_offs(text, expected):
@@ -176,7 +178,8 @@ def test_redact_pii_removes_names_in_sign_offs(text, expected):
 @pytest.mark.parametrize(
     "text",
     ["Thanks Loomwear!", "thanks for nothing", "Best dress ever", "Thank you Customer Service",
-     "Love it. Thanks!", "Best Buy had it cheaper"],
+     "Love it. Thanks!", "Best Buy had it cheaper", "thanks, guys", "ok thanks, bye!",
+     "thanks, anyway it was late", "thank you, team"],
 )
 def test_redact_pii_keeps_sign_off_words_without_a_name(text):
     assert redact_pii(text) == text

@@ -76,12 +76,15 @@ _NAME = re.compile(
     rf"|\b(?i:{_SIGN_OFF})[ ](?P<b>{_NAME_WORD}[ ]{_NAME_WORD}(?:[ ]{_NAME_WORD})?))"
     r"(?=[\s.!,;:)]*(?:$|\n|\[|\S+@\S+|(?i:email|e-mail|tel|phone|mob)))"
     rf"|\b(?i:my name is|my name's|name:)\s+(?P<c>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,2}})"
+    # a lower-case name signing off the very end of a comment: "... thank you, tariq"
+    rf"|\b(?i:{_SIGN_OFF})[ ]?,[ ]?(?P<d>[a-z][a-z'’-]{{1,20}})(?=[\s.!]*$)"
 )
 
 # Capitalised words after a sign-off that address a team, not a person ("Thank you Customer Service").
 _NOT_NAMES = frozenset(
     "customer customers service services support team staff everyone all guys folks you so very "
-    "again much lot delivery driver courier store shop app website company management".split()
+    "again much lot delivery driver courier store shop app website company management "
+    "bye anyway though x xx xxx lol love regardless bro mate".split()
 )
 
 #: kinds in the order they are searched (most specific first)
@@ -127,7 +130,7 @@ def _scan(text: str, kinds: dict[str, re.Pattern]) -> list[tuple[int, int, str]]
         for m in pattern.finditer(text):
             a, b = m.span()
             if kind == "NAME":  # only the name itself, not the sign-off before it
-                group = next(g for g in ("a", "b", "c") if m.group(g))
+                group = next(g for g in ("a", "b", "c", "d") if m.group(g))
                 if any(w.lower() in _NOT_NAMES for w in m.group(group).split()):
                     continue
                 a, b = m.span(group)
