@@ -320,9 +320,13 @@ def test_same_parameters_give_same_outputs(ok_run, nb_dir, tmp_path):
                        parameters={"n": 5, "scale": 2.0, "label": "007", "flag": True},
                        progress=False)
     assert again.run_id.count("-") == 2  # YYYYmmdd-HHMMSS-hash
-    first = nbformat.read(ok_run.folder / "01_ok.ipynb", as_version=4)
-    second = nbformat.read(again.folder / "01_ok.ipynb", as_version=4)
-    assert [c.get("outputs") for c in first.cells] == [c.get("outputs") for c in second.cells]
+    # whole files, not just outputs: no wall-clock stamps or run-folder paths in the executed notebook
+    for name in ("01_ok.ipynb", "01_ok.html"):
+        assert (ok_run.folder / name).read_bytes() == (again.folder / name).read_bytes(), name
+    nb = nbformat.read(again.folder / "01_ok.ipynb", as_version=4)
+    assert not any("execution" in c.metadata for c in nb.cells) and "start_time" not in nb.metadata.papermill
+    (entry,) = json.loads(again.manifest_path.read_text())["notebooks"]
+    assert not Path(entry["source"]).is_absolute() or not str(entry["source"]).startswith(str(tmp_path))
     fig = "figures/01_ok_06_1.png"
     assert (ok_run.folder / fig).read_bytes() == (again.folder / fig).read_bytes()
 

@@ -157,7 +157,37 @@ def execute_notebook(
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # PapermillExecutionError, dead kernel, timeout, missing kernel
-        return "failed", time.perf_counter() - start, _error_info(output, exc)
+        seconds, error = time.perf_counter() - start, _error_info(output, exc)
+        strip_run_clock(output)
+        return "failed", seconds, error
     finally:
         papermill_log.setLevel(level)
-    return "ok", time.perf_counter() - start, None
+    seconds = time.perf_counter() - start
+    strip_run_clock(output)
+    return "ok", seconds, None
+
+
+#: papermill/nbclient metadata that records when and where a run happened, not what it computed
+_CLOCK_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
+
+
+def strip_run_clock(path: Path) -> None:
+    """Drop the wall-clock stamps and absolute paths papermill and nbclient write into an
+    executed notebook (run timings live in the run's ``manifest.json``) and give the injected
+    parameters cell a fixed id instead of papermill's random one, so the same inputs,
+    parameters and seed give the same notebook file. Cell outputs and failure marks are kept."""
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        return
+    nb = nbformat.read(path, as_version=4)
+    for key in _CLOCK_KEYS:
+        nb.metadata.get("papermill", {}).pop(key, None)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        cell.metadata.pop("execution", None)
+        for key in _CLOCK_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(nb, path)

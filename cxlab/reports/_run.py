@@ -297,8 +297,11 @@ def run_report(
     results = []
     for path in paths:
         defaults = {p.name: p.default for p in read_parameters(path)}
-        mine = given.get(path.name, {})
-        results.append(NotebookResult(name=path.name, source=str(path.resolve()),
+        # in the notebook's own order: the injected cell must not depend on how they were passed
+        mine = {k: given[path.name][k] for k in defaults if k in given.get(path.name, {})}
+        mine.update({k: v for k, v in given.get(path.name, {}).items() if k not in mine})
+        # project-relative (like the manifest's inputs), so the same run elsewhere writes the same manifest
+        results.append(NotebookResult(name=path.name, source=mf._display_path(path, config.project_root()),
                                       title=notebook_title(path),
                                       parameters={**defaults, **mine}, given=mine))
 
