@@ -40,7 +40,8 @@ def test_did_detects_a_planted_fix_with_the_right_size(planted):
     assert r.ci_low < -0.057 < r.ci_high and r.ci_high < 0
     assert r.p_value < 0.01 and r.before > r.after
     assert r.verdict.startswith("Closed: the share of comments on checkout fell from")
-    assert "relative to the control; the change is statistically significant." in r.verdict
+    assert "; relative to the control, the estimated effect is -" in r.verdict
+    assert r.verdict.endswith("the change is statistically significant.")
     assert f"after {LIVE.date()}" in r.verdict
 
 
@@ -305,3 +306,13 @@ def test_sparse_periods_are_dropped_and_counted(planted):
     assert r.n_periods_dropped > 0
     assert r.n_periods_before + r.n_periods_after + r.n_periods_dropped <= 364
     assert len(r.series.attrs["dropped_periods"]) == r.n_periods_dropped
+
+
+def test_verdicts_name_themes_by_their_labels():
+    rng = np.random.default_rng(1)
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="6h")
+    fb = pd.DataFrame({"created_at": days, "theme": rng.choice(["checkout_payment", "b", "c"], len(days))})
+    acts = [{"name": "fix", "live_date": "2025-06-02", "theme": "checkout_payment", "control": "b"}]
+    named = monitor_actions(acts, fb, labels={"checkout_payment": "Checkout and payment"})
+    assert "share of comments on Checkout and payment" in named.loc[0, "verdict"]
+    assert "share of comments on checkout_payment" in monitor_actions(acts, fb).loc[0, "verdict"]

@@ -248,7 +248,7 @@ def analyse_gaps(
             from cxlab.monitoring import monitor_actions
 
             long = fbf.merge(tt, on="feedback_id", how="left") if "theme" not in fbf.columns else fbf
-            rep.monitoring = monitor_actions(acts, long, alpha=alpha)
+            rep.monitoring = monitor_actions(acts, long, alpha=alpha, labels=labels)
     elif fb is not None:
         rep.notes.append("no themes: pain points, emerging themes and monitoring skipped")
     if fb is not None and "brand" in fb.columns and fb["brand"].nunique() > 1:

@@ -164,8 +164,11 @@ def monitor_actions(actions, data: pd.DataFrame, *, time_col: str = "created_at"
                     freq: str = "W", alpha: float = 0.05, theme_col: str = "theme",
                     id_col: str = "feedback_id", group_col: str = "touchpoint", statistic: str = "mean",
                     min_count: int = 5, window: int | None = None, errors: str = "ar1",
-                    return_results: bool = False):
+                    return_results: bool = False, labels: dict | None = None):
     """Evaluate every action of an actions YAML (or list/DataFrame of actions) on ``data``.
+
+    ``labels`` (``{theme id: readable name}``) names a theme-share action's theme in its
+    verdict ("the share of comments on Checkout and payment ...").
 
     Each action needs ``name`` and ``live_date``; ``metric`` defaults to ``theme_share``
     (then ``theme`` is the treated theme and ``control`` the comparison theme(s)); for another
@@ -205,8 +208,10 @@ def monitor_actions(actions, data: pd.DataFrame, *, time_col: str = "created_at"
         try:
             if not spec.get("live_date"):
                 raise ParameterError(f"action {name!r} has no live_date.")
+            subject = (f"share of comments on {labels[treated]}"
+                       if theme_metric and isinstance(treated, str) and treated in (labels or {}) else None)
             res = evaluate_action(
-                data, metric=metric, live_date=spec["live_date"], treated=treated,
+                data, metric=metric, live_date=spec["live_date"], treated=treated, subject=subject,
                 control=spec.get("control"), time_col=time_col, method=method, freq=freq, alpha=alpha,
                 group_col=None if theme_metric or treated is None else group_col, theme_col=theme_col,
                 id_col=id_col, statistic=statistic, name=name, min_count=min_count,

@@ -37,11 +37,13 @@ def verdict_sentence(*, status: str, subject: str, before: float, after: float, 
     """One plain sentence a reviewer can read without statistics training."""
     moved = "fell" if after < before else ("rose" if after > before else "stayed")
     level = round(100 * (1 - alpha))
-    relative = ", relative to the control" if has_control else ", against its pre-change trend"
+    relative = "relative to the control" if has_control else "against its pre-change trend"
     date = pd.Timestamp(live_date).date()
-    numbers = (f"{subject} {moved} from {_fmt(before, unit)} to {_fmt(after, unit)} "
-               f"({_fmt(effect, unit, signed=True)}, {level}% CI {_ci(ci_low, unit)} to "
-               f"{_ci(ci_high, unit)}) after {date}{relative}")
+    # the raw before/after first, then the estimated effect with what it is measured against:
+    # "-1.3 pts" next to "9.4% to 8.7%" would read as the raw fall
+    numbers = (f"{subject} {moved} from {_fmt(before, unit)} to {_fmt(after, unit)} after {date}; "
+               f"{relative}, the estimated effect is {_fmt(effect, unit, signed=True)} ({level}% CI "
+               f"{_ci(ci_low, unit)} to {_ci(ci_high, unit)})")
     if status == "closed":
         return f"Closed: the {numbers}; the change is statistically significant."
     if status == "worsened":
