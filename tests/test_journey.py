@@ -392,3 +392,19 @@ def test_stage_pain_points_count_only_the_complained_about_theme():
     pp = JourneyMapper().fit(fb, themes=themes).pain_points_.set_index("theme")
     assert pp.loc["late_parcel", "n"] == 2 and "fit" not in pp.index
     assert pp.loc["late_parcel", "share"] == pytest.approx(2 / 3)
+
+
+def test_stage_pain_points_need_enough_complaints_and_show_the_count():
+    from cxlab.journey import JourneyMapper
+
+    n = 30
+    fb = pd.DataFrame({"feedback_id": [str(i) for i in range(n)], "text": ["bad"] * n,
+                       "touchpoint": ["delivery"] * 20 + ["website"] * 10, "rating": [1] * n,
+                       "theme": ["delivery_delay"] * 20 + ["app_website"] * 4 + ["price_value"] * 6})
+    st = JourneyMapper().fit(fb).stages_.set_index("journey_stage")
+    assert st.loc["delivery", "pain_points"] == "delivery delay (100% of 20 complaints)"
+    # 4 and 6 complaints at the website's stage: too few to name (default min_complaints=10)
+    stage = st.index[st["touchpoints"].str.contains("website")][0]
+    assert st.loc[stage, "pain_points"] == "" and pd.isna(st.loc[stage, "top_pain_point"])
+    assert "price value (60% of 10 complaints)" in JourneyMapper(min_complaints=5).fit(fb).stages_.set_index(
+        "journey_stage").loc[stage, "pain_points"]

@@ -64,6 +64,9 @@ class JourneyMapper:
         Level of the emotion bands and KPI intervals.
     n_pain_points : int, default 2
         Pain points listed per stage.
+    min_complaints : int, default 10
+        A theme is named as a stage's pain point only with at least this many complaints there
+        (a share of a handful of complaints is noise); the text gives the count behind each share.
     theme_labels : dict, optional
         Display names of theme ids (``{"delivery_delay": "late delivery"}``).
     brand : str, optional
@@ -98,17 +101,18 @@ class JourneyMapper:
     >>> fb = pd.DataFrame({"feedback_id": ["1", "2", "3"], "text": ["late again", "love it", "late"],
     ...                    "touchpoint": ["delivery", "website", "delivery"], "rating": [1, 5, 2],
     ...                    "theme": ["delivery_delay", "style_design", "delivery_delay"]})
-    >>> m = JourneyMapper().fit(fb)
+    >>> m = JourneyMapper(min_complaints=1).fit(fb)
     >>> m.stages_.set_index("journey_stage").loc["delivery", "top_pain_point"]
     'delivery_delay'
     """
 
     def __init__(self, journey=None, *, confidence: float = 0.95, n_pain_points: int = 2, theme_labels=None,
-                 brand=None):
+                 brand=None, min_complaints: int = 10):
         self.journey = journey
         self.brand = brand
         self.confidence = confidence
         self.n_pain_points = n_pain_points
+        self.min_complaints = min_complaints
         self.theme_labels = theme_labels
 
     # ----------------------------------------------------------------------------------------
@@ -234,9 +238,10 @@ class JourneyMapper:
         rows = []
         curve = curve.set_index("journey_stage")
         neg_share = fb.dropna(subset=["emotion", "journey_stage"]).groupby("journey_stage")["emotion"].apply(
-            lambda e: float((e < 0).mean()))
+            lambda e: float((e <= COMPLAINT_EMOTION).mean()))  # a complaint, as everywhere else
         for pos, stage in enumerate(journey.stages):
-            pp = self.pain_points_[self.pain_points_["journey_stage"] == stage.name].head(self.n_pain_points)
+            pp = self.pain_points_[(self.pain_points_["journey_stage"] == stage.name)
+                                   & (self.pain_points_["n"] >= getattr(self, "min_complaints", 0))].head(self.n_pain_points)
             top = pp["theme"].iloc[0] if len(pp) else None
             row = {
                 "journey_stage": stage.name, "label": stage.label, "position": pos,
@@ -248,7 +253,8 @@ class JourneyMapper:
                 "negative_share": neg_share.get(stage.name, np.nan),
                 "target_emotion": target.get(stage.name, np.nan),
                 "top_pain_point": top,
-                "pain_points": "; ".join(f"{r.label} ({r.share:.0%})" for r in pp.itertuples()),
+                "pain_points": "; ".join(f"{r.label} ({r.share:.0%} of {round(r.n / r.share):,} complaints)"
+                                         for r in pp.itertuples()),
                 "quote": self._quote(fb, stage.name, top, tt),
                 "drop_off": self._drop_off(stage.name),
                 "drop_off_label": self._drop_off(stage.name, col="drop_off_label"),
