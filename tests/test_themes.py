@@ -162,6 +162,24 @@ def test_taxonomy_anchors_named_themes_and_still_discovers(corpus, tmp_path):
     assert discovered and (pred[corpus["truth"] == "app"].isin(discovered)).mean() > 0.7
 
 
+def test_seed_overlaps_name_discovered_themes_that_repeat_a_named_one(corpus, tmp_path):
+    path = tmp_path / "tax.yaml"
+    path.write_text("version: 1\nthemes:\n  late_delivery:\n    label: Late delivery\n"
+                    "    seeds: [late, courier]\n")
+    m = ThemeMiner(4, taxonomy=path, random_state=0).fit(corpus)
+    assert m.seeds_ == {"late_delivery": ["late", "courier"]}
+    free = next(t for t in m.theme_ids_ if not m.anchored_[t])
+    m.keywords_[free] = ["parcel", "late", "courier", "tracking"]  # as if it had found delivery again
+    o = m.seed_overlaps()
+    row = o[o["theme_id"] == free].iloc[0]
+    assert (row["taxonomy_theme"], row["taxonomy_label"], row["shared"]) == ("late_delivery", "Late delivery",
+                                                                             "late, courier")
+    assert m.seed_overlaps(top=1).query("theme_id == @free").empty  # only "parcel" in the top 1
+    m.merge_themes(["late_delivery", free])  # the fix the note suggests: the pair is gone
+    assert free not in set(m.seed_overlaps()["theme_id"])
+    assert ThemeMiner(4, random_state=0).fit(corpus).seed_overlaps().empty  # no taxonomy, nothing to repeat
+
+
 def test_bad_taxonomy_is_rejected_with_the_fix():
     with pytest.raises(ParameterError, match="has no seeds"):
         load_taxonomy({"themes": {"late": []}})

@@ -225,6 +225,9 @@ def run(args: argparse.Namespace) -> int:
           f"({_how_many(args.n_themes, miner.n_themes_)}); "
           f"{int(flags['is_empty'])} empty, {int(flags['is_non_english'])} non-English (flagged, unthemed)")
     print(describe_pain_points(table, miner, top=5))
+    for r in miner.seed_overlaps().itertuples():
+        print(f"check: discovered theme {r.theme_id} ({r.label!r}) has seeds of {r.taxonomy_theme} ({r.taxonomy_label!r}) "
+              f"among its top keywords ({r.shared}); they may split one subject")
     print(f"wrote {out / 'themes.csv'}, comments.csv, assignments.csv, theme_model.pkl")
     if args.save_processed:
         from cxlab.themes import save_theme_assignments

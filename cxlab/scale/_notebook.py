@@ -286,6 +286,21 @@ def _threshold(miner) -> float:
     return resolve() if callable(resolve) else miner.min_weight
 
 
+def _overlap_note(miner) -> str:
+    """A sentence naming discovered themes that repeat a taxonomy theme (see ``seed_overlaps``)."""
+    find = getattr(miner, "seed_overlaps", None)
+    pairs = find() if callable(find) else None
+    if pairs is None or pairs.empty:
+        return ""
+    from cxlab.report_text import escape_markdown as esc
+
+    items = "; ".join(f"*{esc(r.label)}* and *{esc(r.taxonomy_label)}* (shared: {esc(r.shared)})"
+                      for r in pairs.itertuples())
+    return (" **Check these pairs:** a discovered theme's top keywords are seeds of a named theme, so "
+            f"the two may split one subject: {items}. Merge them (`miner.merge_themes([...])`) or "
+            "sharpen the taxonomy's seeds.")
+
+
 def _flags_note(n_themes, min_weight, unthemed, n_empty, n_non_english) -> str:
     return (f"**{n_themes} themes.** A comment's primary theme is the one it matches best; it also raises "
             f"every other theme one of its clauses matches (similarity ≥ {min_weight}). "
@@ -320,7 +335,7 @@ def _small(source, *, id_col, k, taxonomy_file, words, random_state, text_col, t
         intro=_intro(len(feedback), source.name, text_col, time_col, outcome_col, segment_cols),
         selection=miner.selection_, info=miner.get_theme_info(),
         flags_note=_flags_note(miner.n_themes_, _threshold(miner), miner.unthemed_share_,
-                               int(flags["is_empty"]), int(flags["is_non_english"])),
+                               int(flags["is_empty"]), int(flags["is_non_english"])) + _overlap_note(miner),
         table=table,
         trends=theme_trends(feedback, miner, time_col=time_col) if time_col else None,
         segments=theme_segments(feedback, miner, segment_col=segment_cols[0]) if segment_cols else None,
@@ -361,7 +376,7 @@ def _large(source, n_rows, *, id_col, k, taxonomy_file, words, random_state, lar
         intro=_intro(agg.n_comments, source.name, text_col, time_col, outcome_col, segment_cols),
         selection=miner.selection_, info=agg.theme_info,
         flags_note=_flags_note(miner.n_themes_, _threshold(miner), agg.unthemed_share, agg.n_empty,
-                               agg.n_non_english),
+                               agg.n_non_english) + _overlap_note(miner),
         table=agg.pain_points, trends=agg.trends,
         segments=agg.segments.get(segment_cols[0]) if segment_cols else None,
         scale=res, id_col=id_col, _describe_with=agg)

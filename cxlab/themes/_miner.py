@@ -310,6 +310,8 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
         self.labels_ = {}
         for i, (t, kw) in enumerate(zip(self.theme_ids_, kws)):
             self.labels_[t] = tax.labels[i] if i < n_tax else theme_label(kw, readable)
+        # the researcher's seed phrases, to tell when a discovered theme repeats a named one
+        self.seeds_ = {} if tax is None else {t: [str(w).lower() for w in words] for t, words in zip(tax.ids, tax.seeds)}
         self.n_themes_ = len(self.theme_ids_)
         self._refresh_tables()
 
@@ -447,6 +449,30 @@ class ThemeMiner(ThemeEditsMixin, PersistMixin):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         self._check_fitted()
         return np.asarray(self.theme_ids_, dtype=object)
+
+    def seed_overlaps(self, *, top: int = 3) -> pd.DataFrame:
+        """Discovered themes whose ``top`` keywords include a seed of a taxonomy theme.
+
+        Such a theme probably covers the same subject as the named one (say "time order /
+        checkout" next to *Checkout and payment*) and splits its comments between the two: merge
+        them (``miner.merge_themes([named_id, discovered_id])``) or sharpen the seeds. Returns one
+        row per pair: ``theme_id``, ``label``, ``taxonomy_theme``, ``taxonomy_label``, ``shared``
+        (the keywords that are seeds); empty without a taxonomy.
+        """
+        self._check_fitted()
+        rows = []
+        seeds = getattr(self, "seeds_", {}) or {}
+        for t in self.theme_ids_:
+            if self.anchored_.get(t, False):
+                continue
+            top_kw = [k.lower() for k in self.keywords_.get(t, [])[:top]]
+            for named, phrases in seeds.items():
+                if named not in self.labels_:  # dropped or merged away
+                    continue
+                shared = [k for k in top_kw if k in phrases]
+                if shared:
+                    rows.append((t, self.labels_[t], named, self.labels_[named], ", ".join(shared)))
+        return pd.DataFrame(rows, columns=["theme_id", "label", "taxonomy_theme", "taxonomy_label", "shared"])
 
     def get_theme_info(self) -> pd.DataFrame:
         """One row per theme (and ``unthemed``): label, keywords, size, sentiment, quotes.
