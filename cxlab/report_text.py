@@ -198,7 +198,15 @@ def describe_benchmark(benchmark: pd.DataFrame, *, focal: str) -> str:
     focal_vals = {(r.metric, r.theme): r.value for r in benchmark[benchmark["brand"] == focal].itertuples()}
     ahead = benchmark[benchmark["ahead_of_focal"].astype(bool)]
     if ahead.empty:
-        return f"No competitor is significantly ahead of {focal} on any benchmarked metric."
+        sizes = ""
+        if "n" in benchmark.columns and "metric" in benchmark.columns:
+            n = benchmark[benchmark["metric"] == "emotion"].drop_duplicates("brand")
+            if len(n):
+                sizes = " (comments: " + ", ".join(f"{escape_markdown(str(r.brand))} {int(r.n):,}"
+                                                     for r in n.itertuples() if pd.notna(r.n)) + ")"
+        return (f"No competitor is detectably ahead of {focal} on any benchmarked metric{sizes}, after "
+                "correcting for the many comparisons; with few competitor comments, small differences "
+                "cannot be detected.")
 
     def what(r):
         ours = focal_vals.get((r.metric, r.theme), np.nan)

@@ -730,3 +730,14 @@ def test_emerging_themes_leave_undated_comments_out_and_say_so():
     fb.loc[7, "created_at"] = "someday"
     with pytest.raises(SchemaError, match=r"column 'created_at' has 1 value\(s\) that are not dates"):
         emerging_themes(fb, split_date="2025-10-28")
+
+
+def test_no_competitor_ahead_says_how_many_comments_it_rests_on():
+    from cxlab.report_text import describe_benchmark
+
+    b = pd.DataFrame({"brand": ["A", "B", "A", "B"], "metric": ["emotion", "emotion", "theme_share", "theme_share"],
+                      "theme": [None, None, "late", "late"], "value": [0.1, 0.2, 0.3, 0.2], "n": [1900, 210, 1900, 210],
+                      "ahead_of_focal": [False] * 4, "behind_focal": [False] * 4})
+    text = describe_benchmark(b, focal="A")
+    assert text.startswith("No competitor is detectably ahead of A on any benchmarked metric (comments: A 1,900, B 210)")
+    assert "cannot be detected" in text
