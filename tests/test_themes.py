@@ -364,20 +364,28 @@ def _planted_matrix_and_truth():
     return m._train["Xd"], c["truth"].to_numpy()
 
 
-def test_self_training_pulls_blurred_prototypes_back_apart():
+def _blurred_prototypes():
+    """The planted matrix, its truth, prototypes that are each half their theme and half the next
+    one (assignment by similarity confuses them), and the AMI of assigning by given prototypes."""
     from sklearn.metrics import adjusted_mutual_info_score
     from sklearn.preprocessing import normalize
-
-    from cxlab.themes._grouping import self_train_prototypes
 
     X, truth = _planted_matrix_and_truth()
     names = sorted(set(truth))
     y = np.array([names.index(t) for t in truth])
     true_c = normalize(np.vstack([np.asarray(X[y == j].sum(axis=0)).ravel() for j in range(4)]))
-    # each prototype half its theme, half the next one: assignment by similarity confuses them
     blurred = normalize(0.5 * true_c + 0.5 * np.roll(true_c, 1, axis=0))
+
     def ami(C):
         return adjusted_mutual_info_score(truth, np.asarray(X @ C.T).argmax(axis=1))
+
+    return X, truth, blurred, ami
+
+
+def test_self_training_pulls_blurred_prototypes_back_apart():
+    from cxlab.themes._grouping import self_train_prototypes
+
+    X, truth, blurred, ami = _blurred_prototypes()
 
     before = ami(blurred)
     refined = self_train_prototypes(X, blurred, random_state=0)
@@ -432,18 +440,10 @@ def test_choosing_k_compares_plain_fits_and_the_final_fit_is_self_trained(corpus
 # ---------------------------------------------------------------- grouping: mixture refinement
 def test_mixture_refinement_pulls_blurred_prototypes_back_apart():
     from sklearn.metrics import adjusted_mutual_info_score
-    from sklearn.preprocessing import normalize
 
     from cxlab.themes._grouping import mixture_refine
 
-    X, truth = _planted_matrix_and_truth()
-    names = sorted(set(truth))
-    y = np.array([names.index(t) for t in truth])
-    true_c = normalize(np.vstack([np.asarray(X[y == j].sum(axis=0)).ravel() for j in range(4)]))
-    blurred = normalize(0.5 * true_c + 0.5 * np.roll(true_c, 1, axis=0))
-
-    def ami(C):
-        return adjusted_mutual_info_score(truth, np.asarray(X @ C.T).argmax(axis=1))
+    X, truth, blurred, ami = _blurred_prototypes()
 
     refined, labels = mixture_refine(X, blurred)
     assert ami(refined) > ami(blurred) + 0.2  # 0.53 -> 0.80
