@@ -109,8 +109,6 @@ def read_numbers(values, *, name: str, hint: str = _NON_ANSWER_HINT) -> pd.Serie
     from cxlab.io._coerce import coerce_number
 
     series = values if isinstance(values, pd.Series) else pd.Series(values)
-    if series.dtype == bool or str(series.dtype) == "boolean":
-        series = series.astype("Float64")
     numbers, failed, _, _ = coerce_number(series)
     if failed.any():
         examples = pd.unique(series.to_numpy(dtype=object)[failed].astype(str))[:3].tolist()

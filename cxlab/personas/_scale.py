@@ -237,7 +237,7 @@ def _score(model, part: int, start: int, frame: pd.DataFrame, out_dir):
     counts = out["persona"].value_counts()
     if out_dir is None:
         return part, len(out), counts, out, None
-    path = Path(out_dir) / _part_name(part)
+    path = Path(out_dir) / part_name(part)
     tmp = path.with_name(path.name + ".tmp")
     out.to_parquet(tmp, index=True)
     os.replace(tmp, path)  # a part is either complete or absent
@@ -337,6 +337,14 @@ def assign_personas_at_scale(model, source, *, out_dir=None, id_col: str | None 
                             parts=[r[4] for r in results if r[4] is not None], table=table)
 
 
+def part_name(part: int) -> str:
+    """File name of part ``part``: the out-of-core themes' own naming (cxlab.scale), imported late
+    so personas do not load the themes pipeline."""
+    from cxlab.scale._work import part_name as name
+
+    return name(part)
+
+
 def _run_dask(model, source, kind, chunks, *, columns, chunk_size, id_col, out_dir, scheduler, n_workers, run):
     from cxlab.scale._dask import dask_client
 
@@ -409,7 +417,7 @@ class _Run:
             else:
                 check_manifest(old, identity=identity, params=params, out_dir=out_dir)
                 stray = sorted(p.name for p in out_dir.iterdir()
-                               if p.name != MANIFEST and p.name not in {_part_name(i) for i in old["parts_done"]})
+                               if p.name != MANIFEST and p.name not in {part_name(i) for i in old["parts_done"]})
                 for name in stray:  # parts of the interrupted run that never made the manifest
                     (out_dir / name).unlink()
                 return cls(out_dir, old)
@@ -422,7 +430,7 @@ class _Run:
         """The result tuple of a part an earlier run finished, read back from its file; else None."""
         if part not in set(self.manifest["parts_done"]):
             return None
-        path = self.out_dir / _part_name(part)
+        path = self.out_dir / part_name(part)
         persona = pd.read_parquet(path, columns=["persona"])["persona"]
         return part, len(persona), persona.value_counts(), None, path
 
@@ -434,10 +442,6 @@ class _Run:
         from cxlab.scale._manifest import write_manifest
 
         write_manifest(self.out_dir, self.manifest)
-
-
-def _part_name(part: int) -> str:
-    return f"part-{part:05d}.parquet"
 
 
 def _identity(source, kind, columns, id_col) -> dict:

@@ -219,7 +219,7 @@ def flag_comments(texts, *, languages=None, columns=None) -> pd.DataFrame:
             raise ParameterError(f"flag_comments: unknown columns {unknown}; choose from {list(FLAG_COLUMNS)}.")
         wanted = [c for c in FLAG_COLUMNS if c in set(columns)]
     items, index = _as_list(texts)
-    empty = [_is_empty(t) for t in items]
+    empty = empty_comments(pd.Series(items, dtype=object)).tolist()  # one rule, vectorised
     raw = ["" if is_missing_text(t) else str(t) for t in items]
     data: dict[str, list[bool]] = {}
     if "is_empty" in wanted:
