@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import ParameterError
-from cxlab.gaps._config import load_actions, matching_action
+from cxlab.gaps._config import cell_name, load_actions, matching_action
 from cxlab.gaps._stats import check_columns
 
 __all__ = ["action_plan", "export_table", "neutralise_formulas", "gap_quotes", "ACTION_PLAN_COLUMNS"]
@@ -36,11 +36,6 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     from cxlab.io import safe_for_spreadsheet
 
     return safe_for_spreadsheet(df)
-
-
-def _name(value):
-    """A theme/touchpoint cell as given, or None when empty."""
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def _fmt(v, *, share: bool) -> str:
@@ -121,10 +116,10 @@ def action_plan(
         # to see how it is doing even when the gap no longer ranks high)
         keep = np.arange(len(table)) < top
         for i, r in enumerate(table.itertuples()):
-            keep[i] |= matching_action(acts, theme=_name(r.theme), touchpoint=_name(r.touchpoint)) is not None
+            keep[i] |= matching_action(acts, theme=r.theme, touchpoint=r.touchpoint) is not None
         table = table[keep]
     for r in table.itertuples():
-        theme, tp = _name(r.theme), _name(r.touchpoint)
+        theme, tp = cell_name(r.theme), cell_name(r.touchpoint)
         share = r.kind == "pain_point"
         target = r.target
         if share:

@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from cxlab._yaml import read_yaml_mapping
 from cxlab.exceptions import ParameterError
 
@@ -232,8 +234,17 @@ def load_actions(source) -> list[dict]:
     return out
 
 
+def cell_name(value) -> str | None:
+    """A theme/touchpoint cell as a name, or None when it is empty (None, NaN, NA)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
 def matching_action(actions, *, theme=None, touchpoint=None):
-    """The first action of ``actions`` (:func:`load_actions` output) on ``theme`` or ``touchpoint``, else None."""
+    """The first action of ``actions`` (:func:`load_actions` output) on ``theme`` or ``touchpoint``,
+    else None; empty cells (NaN from a table) match nothing."""
+    theme, touchpoint = cell_name(theme), cell_name(touchpoint)
     for a in actions or ():
         if (theme is not None and a["theme"] == theme) or (touchpoint is not None and a["touchpoint"] == touchpoint):
             return a

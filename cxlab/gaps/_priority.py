@@ -43,7 +43,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxlab.gaps._config import effort_for, load_actions, load_effort, matching_action
+from cxlab.gaps._config import cell_name, effort_for, load_actions, load_effort, matching_action
 from cxlab.gaps._stats import check_columns
 
 __all__ = ["collect_gaps", "theme_pain_points", "prioritise_gaps", "GAP_COLUMNS", "GAP_STATUSES"]
@@ -273,7 +273,7 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
     def imp(r):
         # a theme gap takes its theme's importance, a touchpoint gap its touchpoint's: "theme:x" /
         # "touchpoint:x" keys first (a touchpoint and a theme may share an id), then a bare name
-        theme, tp = _key(r["theme"]), _key(r["touchpoint"])
+        theme, tp = cell_name(r["theme"]), cell_name(r["touchpoint"])
         keys = [f"theme:{theme}", theme] if theme is not None else [f"touchpoint:{tp}", tp] if tp is not None else []
         for key in keys:
             if key in lookup:
@@ -300,7 +300,7 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
                                 "reconsider")
     status, action = [], []
     for _, r in out.iterrows():
-        act = matching_action(acts, theme=_key(r["theme"]), touchpoint=_key(r["touchpoint"]))
+        act = matching_action(acts, theme=r["theme"], touchpoint=r["touchpoint"])
         action.append("" if act is None else act["name"])
         if "target_status" in out.columns and r["target_status"] == "met":
             status.append("target met")
@@ -309,17 +309,11 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
         else:
             status.append(_MONITOR_STATUS.get(checked.get(act["name"]), "action live"))
     out["status"] = status
-    out["to_do"] = out["status"].map(_STATUS_TIER).eq(0)
-    out["action"] = action
     out["_tier"] = out["status"].map(_STATUS_TIER)
+    out["to_do"] = out["_tier"].eq(0)
+    out["action"] = action
     out = (out.sort_values(["_tier", "priority_score", "gap_id"], ascending=[True, False, True], kind="stable")
            .drop(columns="_tier").reset_index(drop=True))
     out["rank"] = np.arange(1, len(out) + 1)
     return out
 
-
-def _key(value):
-    """A theme/touchpoint cell as a name, or None when empty."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    return str(value)

@@ -8,6 +8,7 @@ from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.personas._naming import generate_names
 from cxlab.personas._stats import mean_interval, nps_interval, wilson_interval
 from cxlab.personas._traits import persona_traits, theme_labels_of, theme_name
+from cxlab.report_text import _join
 
 __all__ = ["profile_personas", "persona_kpis", "describe_stability", "describe_inputs"]
 
@@ -235,7 +236,7 @@ def describe_inputs(model) -> str:
         others.append(f"the share of comments on each of {len(themes)} themes" if len(themes) > 1
                       else "the share of comments on one theme")
     described = others
-    listed = ", ".join(described[:-1]) + (" and " if len(described) > 1 else "") + (described[-1] if described else "")
+    listed = _join(described)
     text = (f"Personas are built from {len(model.columns_)} features on who customers are and how they buy; "
             + (f"the outcomes ({listed}) are left out of the grouping and reported per persona below, so a "
                "persona's NPS or churn is a finding, not how it was defined." if described else
