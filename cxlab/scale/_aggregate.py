@@ -305,19 +305,9 @@ def _finish(acc: Accumulator, miner, *, alpha, time_col, freq) -> ThemeAggregate
 
 def _theme_info(acc: Accumulator, miner, n: int) -> pd.DataFrame:
     """``ThemeMiner.get_theme_info()`` columns over all comments of the parts."""
-    rows = []
-    for j, t in enumerate([*miner.theme_ids_, UNTHEMED]):
-        m = int(acc.mentions[j])
-        rows.append({
-            "theme_id": t,
-            "label": miner.labels_.get(t, t) if t != UNTHEMED else "unthemed",
-            "keywords": ", ".join(miner.keywords_.get(t, [])),
-            "anchored": bool(miner.anchored_.get(t, False)),
-            "n_primary": int(acc.n_primary[j]),
-            "share_primary": round(acc.n_primary[j] / n, 4) if n else 0.0,
-            "n_comments": m,
-            "mean_sentiment": round(float(acc.sent_sum[j] / m), 4) if m else np.nan,
-            "pct_negative": round(float(acc.label_counts[j, 0] / m * 100), 2) if m else np.nan,
-            "quotes": " | ".join(miner.quotes_.get(t, [])),
-        })
+    from cxlab.themes._info import theme_info_row
+
+    rows = [theme_info_row(miner, t, n_primary=int(acc.n_primary[j]), n_total=n, n_comments=int(acc.mentions[j]),
+                           sentiment_sum=float(acc.sent_sum[j]), n_negative=int(acc.label_counts[j, 0]))
+            for j, t in enumerate([*miner.theme_ids_, UNTHEMED])]
     return pd.DataFrame(rows)

@@ -288,9 +288,8 @@ def _threshold(miner) -> float:
 
 def _overlap_note(miner) -> str:
     """A sentence naming discovered themes that repeat a taxonomy theme (see ``seed_overlaps``)."""
-    find = getattr(miner, "seed_overlaps", None)
-    pairs = find() if callable(find) else None
-    if pairs is None or pairs.empty:
+    pairs = miner.seed_overlaps()
+    if pairs.empty:
         return ""
     from cxlab.report_text import escape_markdown as esc
 

@@ -110,21 +110,10 @@ def _count_table(out_dir: Path, miner, parts: list[int]) -> pd.DataFrame:
             n_primary[t] += int(r["p"])
             sent_sum[t] += float(r["s"])
             n_neg[t] += int(r["neg"])
-    rows = []
-    for t in ids:
-        m = n_mentions[t]
-        rows.append({
-            "theme_id": t,
-            "label": "unthemed" if t == UNTHEMED else miner.labels_.get(t, t),
-            "keywords": ", ".join(miner.keywords_.get(t, [])),
-            "anchored": bool(miner.anchored_.get(t, False)),
-            "n_primary": n_primary[t],
-            "share_primary": round(n_primary[t] / n_rows, 4) if n_rows else 0.0,
-            "n_comments": m,
-            "mean_sentiment": round(sent_sum[t] / m, 4) if m else np.nan,
-            "pct_negative": round(n_neg[t] / m * 100, 2) if m else np.nan,
-            "quotes": " | ".join(miner.quotes_.get(t, [])),
-        })
+    from cxlab.themes._info import theme_info_row
+
+    rows = [theme_info_row(miner, t, n_primary=n_primary[t], n_total=n_rows, n_comments=n_mentions[t],
+                           sentiment_sum=sent_sum[t], n_negative=n_neg[t]) for t in ids]
     return pd.DataFrame(rows)
 
 

@@ -9,7 +9,26 @@ import pandas as pd
 
 from cxlab.themes._assign import UNTHEMED
 
-__all__ = ["ThemeInfoMixin"]
+__all__ = ["ThemeInfoMixin", "theme_info_row"]
+
+
+def theme_info_row(miner, theme_id: str, *, n_primary: int, n_total: int, n_comments: int,
+                   sentiment_sum: float, n_negative: int) -> dict:
+    """One row of :meth:`ThemeInfoMixin.get_theme_info` from counts, so the in-memory table and
+    the out-of-core ones (built from streamed counts) are the same table."""
+    m = int(n_comments)
+    return {
+        "theme_id": theme_id,
+        "label": "unthemed" if theme_id == UNTHEMED else miner.labels_.get(theme_id, "no theme reached min_weight"),
+        "keywords": ", ".join(miner.keywords_.get(theme_id, [])),
+        "anchored": bool(miner.anchored_.get(theme_id, False)),
+        "n_primary": int(n_primary),
+        "share_primary": round(n_primary / n_total, 4) if n_total else 0.0,
+        "n_comments": m,
+        "mean_sentiment": round(float(sentiment_sum / m), 4) if m else np.nan,
+        "pct_negative": round(float(n_negative / m * 100), 2) if m else np.nan,
+        "quotes": " | ".join(miner.quotes_.get(theme_id, [])),
+    }
 
 
 class ThemeInfoMixin:
@@ -52,17 +71,7 @@ class ThemeInfoMixin:
         for t in [*self.theme_ids_, UNTHEMED]:
             prim = a[(tid == t) & is_primary]
             anyr = a[tid == t]
-            rows.append({
-                "theme_id": t,
-                "label": self.labels_.get(t, "no theme reached min_weight") if t != UNTHEMED else "unthemed",
-                "keywords": ", ".join(self.keywords_.get(t, [])),
-                "anchored": bool(self.anchored_.get(t, False)),
-                "n_primary": int(len(prim)),
-                "share_primary": round(len(prim) / n, 4) if n else 0.0,
-                "n_comments": int(len(anyr)),
-                "mean_sentiment": round(float(anyr["sentiment"].mean()), 4) if len(anyr) else np.nan,
-                "pct_negative": round(float((anyr["sentiment_label"] == "negative").mean() * 100), 2)
-                if len(anyr) else np.nan,
-                "quotes": " | ".join(self.quotes_.get(t, [])),
-            })
+            rows.append(theme_info_row(self, t, n_primary=len(prim), n_total=n, n_comments=len(anyr),
+                                       sentiment_sum=float(anyr["sentiment"].sum()),
+                                       n_negative=int((anyr["sentiment_label"] == "negative").sum())))
         return pd.DataFrame(rows)
