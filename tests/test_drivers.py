@@ -151,6 +151,12 @@ def test_importance_performance_quadrants_and_plot(survey_wide):
     ax = plot_importance_performance(drivers)
     texts = {t.get_text() for t in ax.texts}
     assert {"concentrate here", "keep up the good work", "returns", "ads"} <= texts
+    from matplotlib.text import Text
+
+    ax.figure.canvas.draw()
+    boxes = [Text.get_window_extent(t) for t in ax.texts if hasattr(t, "xyann")]
+    assert len(boxes) == len(drivers)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     plt.close("all")
 
 

@@ -288,13 +288,28 @@ def test_gap_plots_return_axes():
                       "ci_high": [-1.8, 0.3], "significant": [True, False]})
     ax = plot_gaps(g)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["app", "returns"]
-    p = pd.DataFrame({"effort": [2, 2, 4], "value": [0.30, 0.30, 0.1], "label": ["a", "b", "c"], "reach": [0.5] * 3,
-                      "rank": [1, 2, 3]})
+    # crowded: tied points, and a big bubble one effort level to the right of a long label
+    p = pd.DataFrame({"effort": [2, 2, 3, 3, 3, 4], "value": [0.30, 0.30, 0.1, 0.1, 0.09, 0.1],
+                      "label": ["a", "b", "delivery days took too long", "d", "e", "shipping"],
+                      "reach": [0.2, 0.5, 0.5, 0.1, 0.3, 0.9], "rank": [1, 2, 3, 4, 5, 6]})
     ax = plot_impact_effort(p)
-    ys = sorted(t.xyann[1] for t in ax.texts if hasattr(t, "xyann"))
-    assert ys[2] - ys[1] > 0  # tied points get separate label positions
+    from matplotlib.text import Text
+
+    ax.figure.canvas.draw()
+    labels = [t for t in ax.texts if hasattr(t, "xyann")]
+    assert sorted(t.get_text() for t in labels)[2] == "3. delivery days took too long"
+    boxes = [Text.get_window_extent(t) for t in labels]  # the words, not the leader line
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])  # labels apart
+    bubbles = ax.collections[0]
+    centres = ax.transData.transform(p[["effort", "value"]].to_numpy(float))
+    radii = np.sqrt(bubbles.get_sizes()) / 2 * ax.figure.dpi / 72
+    for t, box in zip(labels, boxes):  # and off every bubble but their own
+        own = int(t.get_text().split(".")[0]) - 1
+        for j, ((cx, cy), r) in enumerate(zip(centres, radii)):
+            if j != own:
+                assert not (box.x0 < cx + r and box.x1 > cx - r and box.y0 < cy + r and box.y1 > cy - r), t.get_text()
     # a top-N slice of prioritise_gaps keeps the table's quadrants (its line is the median of all gaps)
-    q = p.assign(effort=[2, 2, 2], value=[0.30, 0.20, 0.10], quadrant=["quick win"] * 3)
+    q = p.head(3).assign(effort=[2, 2, 2], value=[0.30, 0.20, 0.10], quadrant=["quick win"] * 3)
     ax = plot_impact_effort(q)
     colors = {tuple(round(v, 3) for v in c[:3]) for c in ax.collections[0].get_facecolors()}
     assert len(colors) == 1  # all three drawn as quick wins, as the table says

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.gaps._stats import check_columns
+from cxlab.plotting._labels import place_labels
 
 __all__ = ["plot_journey_map", "plot_emotion_curve", "plot_gaps", "plot_impact_effort", "plot_swot"]
 
@@ -296,21 +297,13 @@ def plot_impact_effort(data: pd.DataFrame, *, x: str = "effort", y: str = "value
     else:
         cols = np.where(data[y] >= med, np.where(data[x] <= 3, _POS, "#d68910"), _NEUTRAL)
     ax.scatter(data[x], data[y], s=sizes, c=cols, alpha=0.65, edgecolor="white", lw=1.5, zorder=3)
-    # labels of points at the same effort level are spread vertically so none overlap
-    min_gap = 0.045 * ymax
-    label_y = data[y].astype(float).copy()
-    for _, idx in data.groupby(x, sort=True).groups.items():
-        order = data.loc[idx, y].astype(float).sort_values(kind="stable").index
-        last = -np.inf
-        for i in order:
-            label_y[i] = max(float(data.loc[i, y]), last + min_gap)
-            last = label_y[i]
-    for (i, r), rk in zip(data.iterrows(), rank):
-        ax.annotate(f"{rk}. {str(r[label]).replace('_', ' ')}", (r[x], r[y]), xytext=(r[x] + 0.17, label_y[i]),
-                    textcoords="data", fontsize=9, va="center", zorder=4,
-                    arrowprops={"arrowstyle": "-", "color": "#b2babb", "lw": 0.6} if label_y[i] != r[y] else None)
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0, ymax)
+    # each label beside its bubble, moved up or down (with a leader line) to keep off the others
+    area = np.broadcast_to(np.asarray(sizes, float), len(data))
+    texts = [f"{rk}. {str(r[label]).replace('_', ' ')}" for (_, r), rk in zip(data.iterrows(), rank)]
+    place_labels(ax, data[x].to_numpy(float), data[y].to_numpy(float), texts, fontsize=9,
+                 beside=np.sqrt(area) / 2 + 3, markers=area, order=np.argsort(-area, kind="stable"))
     ax.set_xlabel("effort (1 = days, 5 = multi-quarter programme)")
     ax.set_ylabel("value = impact x reach x severity")
     for s in ("top", "right"):

@@ -14,6 +14,7 @@ import pandas as pd
 
 from cxlab.exceptions import ParameterError
 from cxlab.kpis._validate import require_columns
+from cxlab.plotting._labels import place_labels
 
 __all__ = ["plot_kpis", "plot_kpi_trend", "plot_importance_performance", "plot_action_effect"]
 
@@ -143,8 +144,6 @@ def plot_importance_performance(data: pd.DataFrame, *, x: str = "performance", y
         ax.errorbar(d[x], d[y], yerr=np.clip(np.nan_to_num(err), 0, None), fmt="none", ecolor="#bbbbbb",
                     capsize=2, zorder=1)
     ax.scatter(d[x], d[y], c=list(colours), s=60, zorder=2)
-    for _, row in d.iterrows():
-        ax.annotate(str(row[label]), (row[x], row[y]), xytext=(5, 4), textcoords="offset points", fontsize=9)
     icut, pcut = float(d["importance_cut"].iloc[0]), float(d["performance_cut"].iloc[0])
     ax.axhline(icut, color="#555555", ls="--", lw=1)
     ax.axvline(pcut, color="#555555", ls="--", lw=1)
@@ -158,6 +157,10 @@ def plot_importance_performance(data: pd.DataFrame, *, x: str = "performance", y
     ax.set_xlabel(_label(x) if x != "performance" else "performance (mean score)")
     ax.set_ylabel(_label(y) if y != "importance" else "importance (part of R\N{SUPERSCRIPT TWO}; parts sum to R\N{SUPERSCRIPT TWO})")
     ax.set_title("Importance-performance")
+    ax.margins(0.08)
+    # ids read as words ("size_guide" -> "size guide"); labels keep off each other and the points
+    place_labels(ax, d[x].to_numpy(float), d[y].to_numpy(float), [str(v).replace("_", " ") for v in d[label]],
+                 fontsize=9, beside=6, markers=60)
     return ax
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cxlab.exceptions import SchemaError
+from cxlab.plotting._labels import place_labels
 
 __all__ = ["plot_theme_volume", "plot_pain_points", "plot_theme_trends", "plot_theme_segments", "place_labels"]
 
@@ -83,49 +84,6 @@ def plot_pain_points(data: pd.DataFrame, *, x: str = "share_comments", y: str = 
     place_labels(ax, data[x].to_numpy(float), data[y].to_numpy(float), data[label].astype(str).tolist(),
                  order=np.argsort(-s.to_numpy(), kind="stable"))
     return ax
-
-
-def place_labels(ax, xs, ys, texts, *, order=None, fontsize: float = 8, step: float = 10.0,
-                 max_tries: int = 12) -> list:
-    """Label points without overlaps: each label sits on its point or is moved up/down in steps.
-
-    Labels are placed in ``order`` (default: as given; pass the biggest points first so they
-    keep their spot). A label that cannot sit on its point goes to the nearest free slot
-    ``step`` points above or below and gets a thin leader line; after ``max_tries`` slots each
-    way it is placed anyway. Deterministic: the same data give the same picture. Returns the
-    annotations.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> _, ax = plt.subplots()
-    >>> _ = ax.scatter([0, 0.001], [0, 0])
-    >>> a, b = place_labels(ax, [0, 0.001], [0, 0], ["late delivery", "slow delivery"])
-    >>> bool(a.get_window_extent().overlaps(b.get_window_extent()))
-    False
-    """
-    ax.autoscale_view()
-    order = range(len(texts)) if order is None else order
-    placed, out = [], [None] * len(texts)
-    for i in order:
-        if not np.isfinite(xs[i]) or not np.isfinite(ys[i]):
-            continue
-        offsets = [0.0] + [sign * k * step for k in range(1, max_tries + 1) for sign in (1, -1)]
-        for dy in offsets:
-            ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(0, dy), textcoords="offset points",
-                              fontsize=fontsize, ha="center", va="center")
-            box = ann.get_window_extent().expanded(1.04, 1.15)
-            if not any(box.overlaps(b) for b in placed) or dy == offsets[-1]:
-                break
-            ann.remove()
-        if dy:
-            ann.remove()
-            ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(0, dy), textcoords="offset points",
-                              fontsize=fontsize, ha="center", va="center",
-                              arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.6, "shrinkA": 0, "shrinkB": 0})
-        placed.append(box)
-        out[i] = ann
-    return out
 
 
 def plot_theme_trends(data: pd.DataFrame, *, x: str = "period", y: str = "share", hue: str = "label",
