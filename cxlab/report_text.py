@@ -14,7 +14,7 @@ import pandas as pd
 __all__ = [
     "escape_markdown", "name", "describe_expectation_gaps", "describe_internal_view", "describe_journey",
     "describe_emotion_change", "describe_targets", "describe_benchmark", "describe_emerging",
-    "describe_priorities", "describe_swot", "describe_monitoring", "executive_summary",
+    "describe_priorities", "describe_swot", "describe_monitoring", "executive_summary", "readable_table",
 ]
 
 
@@ -31,6 +31,36 @@ def escape_markdown(text) -> str:
     out = html.escape(str(text), quote=False)
     for ch in "\\`*_{}[]#|~":
         out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _is_p_column(col) -> bool:
+    col = str(col)
+    return col == "p" or col.startswith("p_") or col.endswith("_p")
+
+
+def readable_table(table: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
+    """A result table for reading: numbers rounded to ``digits``, p-values never shown as 0.
+
+    P-value columns (named ``p``, ``p_*`` or ``*_p``) become text: below ``10**-digits`` they read
+    ``"<0.001"`` (for ``digits=3``) instead of a rounded ``0.000``, which would claim certainty;
+    others keep ``digits`` decimals. Missing values stay missing. The input is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> readable_table(pd.DataFrame({"gap": [-1.23456, 0.5], "p_adjusted": [1e-9, 0.04321]}))
+         gap p_adjusted
+    0 -1.235     <0.001
+    1  0.500      0.043
+    """
+    out = table.round(digits)
+    floor = 10.0 ** -digits
+    for col in [c for c in table.columns if _is_p_column(c)]:
+        p = pd.to_numeric(table[col], errors="coerce")
+        if p.notna().sum() < table[col].notna().sum():
+            continue  # not numbers: leave as is
+        out[col] = [None if pd.isna(v) else f"<{floor:.{digits}f}" if v < floor else f"{v:.{digits}f}" for v in p]
     return out
 
 

@@ -13,6 +13,7 @@ from cxlab.gaps import (
     action_plan,
     adjust_pvalues,
     analyse_gaps,
+    benchmark_wide,
     build_swot,
     collect_gaps,
     competitor_benchmark,
@@ -365,6 +366,16 @@ def test_competitor_benchmark_finds_rivals_ahead_on_delivery(demo):
     ahead = b[b["ahead_of_focal"]]
     assert ("theme_share", "delivery_delay") in set(zip(ahead["metric"], ahead["theme"]))
     assert set(b["brand"]) == {"Loomwear", "Threadly", "StyleHub"}
+    # side by side, for reading: n per brand, intervals, the verdict, themes by their labels
+    wide = benchmark_wide(b, labels={"delivery_delay": "Late delivery"})
+    n = social["brand"].value_counts()
+    assert wide.loc["comments (n)"].to_dict() == {brand: f"{n[brand]:,}" for brand in wide.columns}
+    row = b[(b["metric"] == "theme_share") & (b["theme"] == "delivery_delay")].set_index("brand")
+    for brand, text in wide.loc["theme_share: Late delivery"].items():
+        r = row.loc[brand]
+        assert text.startswith(f"{r['value']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]")
+        assert text.endswith(" ahead") == bool(r["ahead_of_focal"])
+    assert "theme_share: delivery_delay" not in wide.index
     with pytest.raises(ParameterError, match=r"focal brand 'Acme' does not occur in column 'brand'"):
         competitor_benchmark(social, focal="Acme")
 

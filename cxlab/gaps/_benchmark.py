@@ -134,19 +134,53 @@ def competitor_benchmark(
     return out.drop(columns="_m").reset_index(drop=True)
 
 
-def benchmark_wide(benchmark: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
-    """Brands side by side: one row per metric/theme, one column per brand (rounded values).
+def benchmark_wide(benchmark: pd.DataFrame, *, digits: int = 3, intervals: bool = True, labels=None) -> pd.DataFrame:
+    """Brands side by side: one row per metric/theme, one column per brand.
+
+    With ``intervals`` (the default, for reading) each cell is text: the value, its interval and,
+    for a competitor, "ahead" or "behind" when it differs from the focal brand after the
+    correction for many comparisons; a first row gives each brand's number of comments. With
+    ``intervals=False`` the cells are the rounded values (numbers). ``labels`` maps theme ids
+    to readable names.
 
     Examples
     --------
     >>> import pandas as pd
     >>> b = pd.DataFrame({"brand": ["A", "B"], "metric": ["emotion"] * 2, "theme": ["", ""],
     ...                   "value": [0.5, 1.0]})
-    >>> benchmark_wide(b).loc["emotion"].tolist()
+    >>> benchmark_wide(b, intervals=False).loc["emotion"].tolist()
     [0.5, 1.0]
+    >>> b = b.assign(ci_low=[0.4, 0.8], ci_high=[0.6, 1.2], n=[300, 50], ahead_of_focal=[False, True],
+    ...              behind_focal=[False, False])
+    >>> benchmark_wide(b, digits=2).loc["emotion"].tolist()
+    ['0.50 [0.40, 0.60]', '1.00 [0.80, 1.20] ahead']
     """
     check_columns(benchmark, ["brand", "metric", "theme", "value"], arg="benchmark")
-    key = np.where(benchmark["theme"].astype(str) == "", benchmark["metric"],
-                   benchmark["metric"].astype(str) + ": " + benchmark["theme"].astype(str))
-    wide = benchmark.assign(metric=key).pivot_table(index="metric", columns="brand", values="value", sort=False)
-    return wide.round(digits)
+    labels = dict(labels or {})
+    theme = benchmark["theme"].astype(str)
+    key = np.where(theme == "", benchmark["metric"],
+                   benchmark["metric"].astype(str) + ": " + theme.map(lambda t: labels.get(t, t)))
+    b = benchmark.assign(metric=key)
+    if not intervals or not {"ci_low", "ci_high"} <= set(b.columns):
+        return b.pivot_table(index="metric", columns="brand", values="value", sort=False).round(digits)
+
+    def cell(r) -> str:
+        if pd.isna(r["value"]):
+            return ""
+        text = f"{r['value']:.{digits}f}"
+        if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]):
+            text += f" [{r['ci_low']:.{digits}f}, {r['ci_high']:.{digits}f}]"
+        if r.get("ahead_of_focal") == 1:  # True, numpy's True or 1
+            text += " ahead"
+        elif r.get("behind_focal") == 1:
+            text += " behind"
+        return text
+
+    wide = b.assign(cell=b.apply(cell, axis=1)).pivot(index="metric", columns="brand", values="cell")
+    wide = wide.reindex(list(dict.fromkeys(b["metric"])))
+    if "n" in b.columns:  # comments per brand: the base of every share in its column
+        n = b.groupby("brand", sort=False)["n"].max()  # theme shares count all the brand's comments
+        wide = pd.concat([pd.DataFrame([n.reindex(wide.columns).map(lambda v: f"{int(v):,}")], index=["comments (n)"]),
+                          wide])
+    wide.columns.name, wide.index.name = "brand", "metric"
+    return wide
