@@ -433,8 +433,8 @@ def test_notebook_parameter_describe():
     assert NotebookParameter("s", "str", "", "", "01_x.ipynb").describe() == 's: str = ""'
 
 
-def test_input_paths_are_hashed_outputs_are_not(tmp_path):
-    from cxlab.reports._run import _absolute_paths, _input_folders
+def test_input_paths_are_hashed_outputs_are_not(tmp_path, monkeypatch):
+    from cxlab.reports._run import _input_folders, _portable_paths
 
     nbs = tmp_path / "notebooks"
     (tmp_path / "data" / "mine").mkdir(parents=True)
@@ -449,8 +449,20 @@ def test_input_paths_are_hashed_outputs_are_not(tmp_path):
     assert paths == [(tmp_path / "data" / "mine").resolve()] and seed == 4
     assert _input_folders({"01_a.ipynb": {"data_dir": "x"}}, {"01_a.ipynb": nbs}) == ([], None)
     # a given output folder need not exist; a given input must
-    given = _absolute_paths({"01_a.ipynb": {"export_dir": str(tmp_path / "new"), "n_dir": ""}})
-    assert given["01_a.ipynb"]["export_dir"] == str((tmp_path / "new").resolve())
+    folders = {"01_a.ipynb": nbs}
+    monkeypatch.setenv("CXLAB_PROJECT_DIR", str(tmp_path))
+    given = _portable_paths({"01_a.ipynb": {"export_dir": str(tmp_path / "new"), "n_dir": ""}}, folders)
+    assert given["01_a.ipynb"] == {"export_dir": "../new", "n_dir": ""}
+    with pytest.raises(ParameterError, match=r"parameter 'themes_file' names 'nope.csv', which does not exist"):
+        _portable_paths({"01_a.ipynb": {"themes_file": "nope.csv"}}, folders)
+    # inside the project a path is passed on relative to the notebook's folder, whatever the
+    # caller's folder and wherever the project lives; outside it, absolute
+    monkeypatch.chdir(tmp_path / "data")
+    given = _portable_paths({"01_a.ipynb": {"themes_file": "mine", "journey_file": str(nbs.parent.parent)}}, folders)
+    assert given["01_a.ipynb"] == {"themes_file": "../data/mine", "journey_file": str(tmp_path.parent.resolve())}
+    # the notebook's own keyword default is not a path
+    given = _portable_paths({"01_a.ipynb": {"export_dir": "auto"}}, folders, defaults={"01_a.ipynb": {"export_dir": "auto"}})
+    assert given["01_a.ipynb"] == {"export_dir": "auto"}
 
 
 def test_demo_data_prepared_with_the_notebook_seed_before_the_run_folder(tmp_path, monkeypatch):

@@ -122,13 +122,24 @@ def _claim_folder(out_dir: Path, run_id: str, *, chosen: bool, force: bool) -> t
             candidate = f"{run_id}-{n}"
 
 
-def _absolute_paths(given: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Read relative path parameters from the caller's folder: notebooks run in their own."""
+def _portable_paths(given: dict[str, dict[str, Any]], folders: dict[str, Path],
+                    defaults: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Path parameters as the notebooks, which run in their own folder, must read them.
+
+    A relative path given by the caller is read from the caller's folder. A path inside the
+    project is then passed on relative to the notebook's folder (``../data/raw/mine``), so the
+    executed notebook, its HTML and the run id do not depend on where the project lives; a path
+    outside it is passed on absolute. A value equal to the notebook's own default (a keyword
+    such as ``"auto"``) is passed on as it is. A missing input path is an error.
+    """
+    root = config.project_root().resolve()
     out = {}
     for nb, params in given.items():
         out[nb] = {}
+        mine = (defaults or {}).get(nb, {})
         for name, value in params.items():
-            if name.endswith(_PATH_SUFFIXES) and isinstance(value, str) and value:
+            if (name.endswith(_PATH_SUFFIXES) and isinstance(value, str) and value
+                    and not (name in mine and value == mine[name])):
                 path = Path(value).expanduser()
                 if not path.is_absolute():
                     path = Path.cwd() / path
@@ -137,7 +148,10 @@ def _absolute_paths(given: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any
                         f"parameter {name!r} names {value!r}, which does not exist (relative "
                         f"paths are read from {Path.cwd()}); give an existing path"
                     )
-                value = str(path.resolve())
+                path = path.resolve()
+                folder = folders[nb].resolve()
+                inside = path.is_relative_to(root) and folder.is_relative_to(root)
+                value = Path(os.path.relpath(path, folder)).as_posix() if inside else str(path)
             out[nb][name] = value
     return out
 
@@ -272,8 +286,9 @@ def run_report(
     Notes
     -----
     Notebooks run in their own folder with a kernel of this interpreter (or ``kernel_name``);
-    relative path parameters given here are read from the current folder and passed on as
-    absolute paths. While the run lasts, ``$CXLAB_RUN_DIR`` holds the run folder, so a notebook
+    relative path parameters given here are read from the current folder and passed on relative
+    to the notebook's folder when inside the project (else absolute), so reports do not depend on
+    where the project lives. While the run lasts, ``$CXLAB_RUN_DIR`` holds the run folder, so a notebook
     can save extra files beside its HTML.
 
     Examples
@@ -285,10 +300,11 @@ def run_report(
     paths = find_notebooks(notebooks, notebook_dir=notebook_dir)
     declared = discover_parameters(paths)
     others = _other_parameters(paths)
-    given = _absolute_paths(resolve_parameters(
-        declared, parameters=parameters, cli=cli_parameters, params_file=params_file,
-        other_notebooks=others,
-    ))
+    given = _portable_paths(
+        resolve_parameters(declared, parameters=parameters, cli=cli_parameters, params_file=params_file,
+                           other_notebooks=others),
+        folders={p.name: p.parent for p in paths},
+        defaults={p.name: {q.name: q.default for q in read_parameters(p)} for p in paths})
     check_kernel(kernel_name)
     if run_id is not None and not _RUN_ID_RE.match(run_id):
         raise ParameterError(
