@@ -266,7 +266,8 @@ def test_missing_input_is_reported(tmp_path):
 def test_cli_engine_flag_uses_the_scale_path(csv_path, tmp_path, capsys):
     from cxlab.cli import main
 
-    args = ["themes", str(csv_path), "--text-col", "comment", "--id-col", "id", "--n-themes", "3", "--seed", "0"]
+    args = ["themes", str(csv_path), "--text-col", "comment", "--id-col", "id", "--n-themes", "3", "--seed", "0",
+            "--time-col", "when", "--trend-within", "channel"]
     assert main([*args, "--out", str(tmp_path / "small")]) == 0
     assert main([*args, "--out", str(tmp_path / "big"), "--engine", "local", "--chunk-size", "200",
                  "--jobs", "1"]) == 0
@@ -275,6 +276,12 @@ def test_cli_engine_flag_uses_the_scale_path(csv_path, tmp_path, capsys):
     # same CSV tables as the in-memory path when the input fits in the sample
     for name in ("comments.csv", "assignments.csv"):
         assert (tmp_path / "big" / name).read_bytes() == (tmp_path / "small" / name).read_bytes()
+    # and the same within-channel trend test
+    trend = ["theme_id", "trend_slope", "trend_p", "trend", "share_first", "share_last"]
+    small, big = (pd.read_csv(tmp_path / d / "themes.csv").sort_values("theme_id")[trend] for d in ("small", "big"))
+    pd.testing.assert_frame_equal(big.reset_index(drop=True), small.reset_index(drop=True))
+    assert main([*args[:-1], "segment", "--out", str(tmp_path / "bad")]) == 2
+    assert "--trend-within 'segment' is not a column" in capsys.readouterr().err
 
 
 def test_progress_prints_plain_lines_outside_a_terminal():

@@ -82,6 +82,18 @@ def test_summarise_parts_equals_pain_points(demo, parts):
     assert (want["share_customers"] > want["share_comments"]).all() and want["top_channel"].str.len().gt(0).all()
 
 
+def test_trend_within_channels_streams_the_same(demo, parts):
+    # the within-channel trend test from per (month, channel) counts equals the in-memory one
+    fb, miner = demo
+    kw = dict(KW, trend_within="channel")
+    want = pain_points(fb, miner, **kw)
+    agg = aggregate_parts(parts, miner, **kw)
+    _assert_tables_equal(agg.pain_points, want)
+    # the plotted monthly shares still add up the channels
+    assert agg.trends.equals(aggregate_parts(parts, miner, **KW).trends)
+    assert not np.allclose(want["trend_slope"], pain_points(fb, miner, **KW)["trend_slope"])
+
+
 def test_small_batches_give_the_same_table(demo, tmp_path, monkeypatch):
     # many batches per part and parts that split differently: nothing depends on batch edges
     import cxlab.scale._aggregate as agg

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxlab.exceptions import SchemaError
+from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.themes import ThemeMiner, describe_pain_points, pain_points, theme_segments, theme_trends
 
 _WORDS = {
@@ -100,6 +100,38 @@ def test_missing_columns_are_named(fb, fitted):
         pain_points(fb, miner, outcome_col="score")
     with pytest.raises(SchemaError, match="segment_cols='persona'"):
         pain_points(fb, miner, segment_cols=["persona"])
+
+
+def test_trend_within_channels_is_not_moved_by_the_channel_mix():
+    # a theme raised by half of the tickets and a tenth of the app reviews, every month; tickets
+    # grow from 10% to 90% of the comments over the year, so the theme's crude share rises
+    rng = np.random.default_rng(0)
+    rows = []
+    for month in range(12):
+        n_tickets = 30 + 60 * month
+        for channel, n, rate in (("ticket", n_tickets, 0.5), ("app", 700 - n_tickets, 0.1)):
+            hit = rng.random(n) < rate
+            rows += [(f"2025-{month + 1:02d}-15", channel, "parcel late again" if h else "love the colours")
+                     for h in hit]
+    fb = pd.DataFrame(rows, columns=["created_at", "channel", "text"])
+    miner = ThemeMiner(2, random_state=0).fit(fb)
+    late = next(t for t in miner.theme_ids_ if "late" in miner.labels_[t])
+    crude = pain_points(fb, miner, time_col="created_at").set_index("theme_id").loc[late]
+    within = pain_points(fb, miner, time_col="created_at", trend_within="channel").set_index("theme_id").loc[late]
+    assert crude["trend"] == "emerging" and crude["share_last"] > crude["share_first"] + 0.15
+    assert within["trend"] == "stable" and abs(within["trend_slope"]) < 0.02
+    assert within["share_first"] == crude["share_first"]  # the shares stay crude
+    # a real rise within the channels is still found
+    grows = fb.assign(text=np.where((fb["channel"] == "app") & (fb["created_at"] > "2025-07")
+                                    & (np.arange(len(fb)) % 3 == 0), "parcel late again", fb["text"]))
+    miner = ThemeMiner(2, random_state=0).fit(grows)
+    late = next(t for t in miner.theme_ids_ if "late" in miner.labels_[t])
+    table = pain_points(grows, miner, time_col="created_at", trend_within="channel").set_index("theme_id")
+    assert table.loc[late, "trend"] == "emerging"
+    with pytest.raises(ParameterError, match="trend_within='channel' .* needs time_col="):
+        pain_points(fb, miner, trend_within="channel")
+    with pytest.raises(SchemaError, match="trend_within='persona' is not a column"):
+        pain_points(fb, miner, time_col="created_at", trend_within="persona")
 
 
 def test_trends_and_segments_tables(fb, fitted):

@@ -61,6 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="numeric score (rating, NPS, CSAT; higher = better): adds impact per theme")
     parser.add_argument("--segment-col", metavar="COL", action="append", default=[],
                         help="segment column (channel, product, brand...); repeat for several")
+    parser.add_argument("--trend-within", metavar="COL", default=None,
+                        help="with --time-col: test trends within the groups of this column (e.g. channel), "
+                             "so a change in their mix is not read as a theme emerging")
     parser.add_argument("--customer-col", metavar="COL", default=None,
                         help="customer id column: reach is then the share of customers")
     parser.add_argument("--n-themes", type=_n_themes, default="auto", metavar="auto|K",
@@ -178,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     data = _read(args.input, args.id_col)
     cols = {"--text-col": args.text_col, "--id-col": args.id_col, "--time-col": args.time_col,
             "--outcome-col": args.outcome_col, "--customer-col": args.customer_col,
-            **{f"--segment-col {c}": c for c in args.segment_col}}
+            "--trend-within": args.trend_within, **{f"--segment-col {c}": c for c in args.segment_col}}
     for flag, col in cols.items():
         if col is not None and col not in data.columns:
             raise SchemaError(f"{flag} {col!r} is not a column of {args.input.name}; its columns are "
@@ -199,7 +202,8 @@ def run(args: argparse.Namespace) -> int:
                        backend=getattr(args, "backend", "lexical"),
                        embedding_model=getattr(args, "embedding_model", None)).fit(data)
     table = pain_points(data, miner, outcome_col=args.outcome_col, time_col=args.time_col,
-                        segment_cols=args.segment_col, customer_col=args.customer_col)
+                        segment_cols=args.segment_col, customer_col=args.customer_col,
+                        trend_within=args.trend_within)
     info = miner.get_theme_info().set_index("theme_id")
     table.insert(3, "keywords", table["theme_id"].map(info["keywords"]))
     table.insert(4, "anchored", table["theme_id"].map(info["anchored"]).astype(bool))
@@ -258,6 +262,7 @@ def _run_scale(args: argparse.Namespace) -> int:
     res = mine_themes_at_scale(
         args.input, text_col=args.text_col, id_col=args.id_col, time_col=args.time_col,
         outcome_col=args.outcome_col, segment_cols=tuple(args.segment_col), customer_col=args.customer_col,
+        trend_within=args.trend_within,
         out_dir=args.out, n_themes=args.n_themes, taxonomy=args.taxonomy, stop_words=tuple(args.stop_word),
         engine=engine, scheduler=args.scheduler, n_jobs=args.jobs, chunk_size=args.chunk_size,
         sample_size=args.sample_size, overwrite=args.overwrite,

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxlab.exceptions import SchemaError
+from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.scale._aggregate_stats import (
     Accumulator,
     ols_from_moments,
@@ -152,7 +152,7 @@ class _AssignmentStream:
 
 def aggregate_parts(out_dir, miner, *, time_col: str | None = None, outcome_col: str | None = None,
                     segment_cols=(), customer_col: str | None = None, freq: str = "M",
-                    alpha: float = 0.05) -> ThemeAggregates:
+                    alpha: float = 0.05, trend_within: str | None = None) -> ThemeAggregates:
     """Stream the parts once and return every aggregate the themes report shows.
 
     Parameters are those of :func:`summarise_parts`.
@@ -172,8 +172,11 @@ def aggregate_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
     segment_cols = [segment_cols] if isinstance(segment_cols, str) else list(segment_cols)
     comment_files, assign_files = _part_files(out_dir, "comments"), _part_files(out_dir, "assignments")
     have = _schema_names(comment_files)
+    if trend_within is not None and time_col is None:
+        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
+                             "time_col=; pass the date column too, or drop trend_within.")
     wanted = {"time_col": time_col, "outcome_col": outcome_col, "customer_col": customer_col,
-              **{f"segment_cols[{i}]": c for i, c in enumerate(segment_cols)}}
+              "trend_within": trend_within, **{f"segment_cols[{i}]": c for i, c in enumerate(segment_cols)}}
     for arg, col in wanted.items():
         if col is not None and col not in have:
             raise SchemaError(
@@ -181,10 +184,10 @@ def aggregate_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
                 f"have {have}. Pass it to mine_themes_at_scale (so it is carried into the parts) or "
                 f"set {arg.split('[')[0]}=None.")
     cols = ["row", "is_empty", "is_non_english", "primary_theme"]
-    cols += [c for c in dict.fromkeys([time_col, outcome_col, customer_col, *segment_cols]) if c]
+    cols += [c for c in dict.fromkeys([time_col, outcome_col, customer_col, trend_within, *segment_cols]) if c]
     ids = list(miner.theme_ids_)
     acc = Accumulator(ids, time_col=time_col, outcome_col=outcome_col, segment_cols=segment_cols,
-                      customer_col=customer_col, freq=freq,
+                      customer_col=customer_col, freq=freq, trend_within=trend_within,
                       dayfirst=_sniff_parts(comment_files, time_col) if time_col else False)
     assignments = _AssignmentStream(assign_files)
     last = -1
@@ -212,7 +215,7 @@ def aggregate_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
 
 def summarise_parts(out_dir, miner, *, time_col: str | None = None, outcome_col: str | None = None,
                     segment_cols=(), customer_col: str | None = None, freq: str = "M",
-                    alpha: float = 0.05) -> pd.DataFrame:
+                    alpha: float = 0.05, trend_within: str | None = None) -> pd.DataFrame:
     """The pain-point table of partitioned theme outputs, computed by streaming them.
 
     Same columns, meaning and ranking as :func:`cxlab.themes.pain_points` on the whole table
@@ -231,6 +234,8 @@ def summarise_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
     freq : str, default="M"
         Period for trends (pandas period alias).
     alpha : float, default=0.05
+    trend_within : str, optional
+        Column whose groups (e.g. channel) the trend test holds apart, as in ``pain_points``.
 
     Returns
     -------
@@ -244,7 +249,7 @@ def summarise_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
     """
     return aggregate_parts(out_dir, miner, time_col=time_col, outcome_col=outcome_col,
                            segment_cols=segment_cols, customer_col=customer_col, freq=freq,
-                           alpha=alpha).pain_points
+                           alpha=alpha, trend_within=trend_within).pain_points
 
 
 def _finish(acc: Accumulator, miner, *, alpha, time_col, freq) -> ThemeAggregates:
@@ -285,7 +290,8 @@ def _finish(acc: Accumulator, miner, *, alpha, time_col, freq) -> ThemeAggregate
     trends = None
     if time_col is not None:
         warn_undated(acc.n_undated, n, time_col, acc.undated_examples, stacklevel=2)
-        trend_cols, trends = trend_tables(acc.periods, ids, miner.labels_, alpha=alpha)
+        trend_cols, trends = trend_tables(acc.periods, ids, miner.labels_, alpha=alpha,
+                                          within=acc.trend_within is not None)
         out = out.join(trend_cols)
     segments = {}
     for c in acc.segment_cols:

@@ -15,7 +15,7 @@ from scipy import stats
 
 from cxlab.exceptions import SchemaError
 from cxlab.themes._assign import UNTHEMED
-from cxlab.themes._stats import bh_adjust, binomial_trend
+from cxlab.themes._stats import trend_columns
 from cxlab.io._time import read_times
 
 __all__ = ["Accumulator", "exact_rank", "ols_from_moments", "segment_tables", "trend_tables"]
@@ -90,6 +90,8 @@ class Accumulator:
     segment_cols: list = field(default_factory=list)
     customer_col: str | None = None
     freq: str = "M"
+    #: column whose groups the trend test holds apart (e.g. channel); None = over all comments
+    trend_within: str | None = None
     #: day or month first in dates such as 04/09/2012, decided once for all batches
     dayfirst: bool = False
 
@@ -105,7 +107,7 @@ class Accumulator:
         self.sent_sum = np.zeros(k + 1)
         self.label_counts = np.zeros((k + 1, 3), dtype=np.int64)
         self.outcome = _Outcome(k) if self.outcome_col is not None else None
-        self.periods: dict = {}
+        self.periods: dict = {}  # (period start, trend_within group or "") -> [comments, hits per theme]
         self.n_undated = 0  # time values present but not dates (reported, left out of trends)
         self.undated_examples: list = []
         self.segments = {c: {} for c in self.segment_cols}
@@ -139,7 +141,8 @@ class Accumulator:
         if self.outcome is not None:
             self.outcome.add(pd.to_numeric(comments[self.outcome_col], errors="coerce").to_numpy(float), M)
         if self.time_col is not None:
-            self._add_periods(comments[self.time_col], M)
+            self._add_periods(comments[self.time_col], M,
+                              None if self.trend_within is None else comments[self.trend_within])
         for c in self.segment_cols:
             self._add_segments(self.segments[c], comments[c], M)
 
@@ -157,7 +160,7 @@ class Accumulator:
     def customers_of(self, j: int) -> np.ndarray:
         return self._cust[j].compact()
 
-    def _add_periods(self, col: pd.Series, M: np.ndarray) -> None:
+    def _add_periods(self, col: pd.Series, M: np.ndarray, within: pd.Series | None = None) -> None:
         when, bad = read_times(col, dayfirst=self.dayfirst)
         if bad.any():
             self.n_undated += int(bad.sum())
@@ -166,13 +169,16 @@ class Accumulator:
         ok = per.notna().to_numpy()
         if not ok.any():
             return
-        codes, uniq = pd.factorize(per[ok].dt.start_time, sort=True)
+        group = pd.Series("", index=col.index) if within is None else \
+            within.astype(object).where(within.notna(), "(missing)").astype(str)
+        keys = pd.MultiIndex.from_arrays([per[ok].dt.start_time, group[ok]])
+        codes, uniq = pd.factorize(keys, sort=True)
         totals = np.bincount(codes, minlength=len(uniq))
         Mo = M[ok]
         hits = np.column_stack([np.bincount(codes, weights=Mo[:, j], minlength=len(uniq))
                                 for j in range(M.shape[1])]) if M.shape[1] else np.zeros((len(uniq), 0))
-        for i, p in enumerate(uniq):
-            entry = self.periods.setdefault(pd.Timestamp(p), [0, np.zeros(M.shape[1])])
+        for i, (p, g) in enumerate(uniq):
+            entry = self.periods.setdefault((pd.Timestamp(p), g), [0, np.zeros(M.shape[1])])
             entry[0] += int(totals[i])
             entry[1] += hits[i]
 
@@ -256,26 +262,26 @@ def ols_from_moments(n, xsum, xtx, sum_y, xty, yty, *, alpha: float = 0.05):
     return b, s, b - t * s, b + t * s
 
 
-def trend_tables(periods: dict, ids: list, labels: dict, *, alpha: float):
-    """``(trend columns of pain_points, theme_trends long table)`` from per-period counts."""
-    keys = sorted(periods)
+def trend_tables(periods: dict, ids: list, labels: dict, *, alpha: float, within: bool = False):
+    """``(trend columns of pain_points, theme_trends long table)`` from counts per (period, group).
+
+    With ``within`` the trend test holds the groups apart (:func:`cxlab.themes._stats.trend_columns`);
+    the long table always sums the groups of a period.
+    """
+    cells = sorted(periods)
     k = len(ids)
-    totals = np.array([periods[p][0] for p in keys], dtype=np.int64)
-    hits = np.vstack([periods[p][1] for p in keys]) if keys else np.zeros((0, k))
+    cell_totals = np.array([periods[c][0] for c in cells], dtype=np.int64)
+    cell_hits = np.vstack([periods[c][1] for c in cells]) if cells else np.zeros((0, k))
+    keys = sorted({p for p, _ in cells})
+    period = np.searchsorted(np.asarray(keys, dtype="datetime64[ns]"),
+                             np.asarray([p for p, _ in cells], dtype="datetime64[ns]")) if cells else np.zeros(0, int)
+    strata = pd.factorize(pd.Index([g for _, g in cells], dtype=object), sort=True)[0] if within else None
+    cols = trend_columns(cell_hits, cell_totals, period, strata=strata, alpha=alpha)
     n_per = len(keys)
-    third = max(n_per // 3, 1)
-    rows = []
+    totals = np.bincount(period, weights=cell_totals, minlength=n_per).astype(np.int64)
+    hits = np.zeros((n_per, k))
     for j in range(k):
-        slope, p = binomial_trend(hits[:, j], totals, np.arange(n_per))
-        first = hits[:third, j].sum() / max(totals[:third].sum(), 1)
-        last = hits[-third:, j].sum() / max(totals[-third:].sum(), 1)
-        rows.append((slope, p, first, last))
-    r = np.array(rows, dtype=float).reshape(-1, 4)
-    q = bh_adjust(r[:, 1])
-    trend = np.where(q < alpha, np.where(r[:, 0] > 0, "emerging", "declining"), "stable")
-    cols = pd.DataFrame({"trend_slope": r[:, 0].round(4), "trend_p": r[:, 1].round(6),
-                         "trend_q": q.round(6), "trend": trend,
-                         "share_first": r[:, 2].round(4), "share_last": r[:, 3].round(4)})
+        hits[:, j] = np.bincount(period, weights=cell_hits[:, j], minlength=n_per)
     long = pd.DataFrame({
         "period": np.tile(np.asarray(keys, dtype="datetime64[ns]") if keys else
                           np.empty(0, dtype="datetime64[ns]"), k),

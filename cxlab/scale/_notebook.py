@@ -226,7 +226,7 @@ def feedback_themes_report(input_path: str = "", *, data_dir: str = "", text_col
                            segment_cols="", customer_col: str = "", n_themes="auto", taxonomy: str = "",
                            stop_words="", random_state: int = 0, large_input_rows: int = 200_000,
                            out_parts_dir: str = "", chunk_size: int = 50_000, sample_size: int = 100_000,
-                           engine: str = "local") -> ThemesReport:
+                           engine: str = "local", trend_within: str = "") -> ThemesReport:
     """Read comments, find themes and build the themes notebook's tables, in memory or out of core.
 
     Parameters mirror notebook 02's (``""`` = not given; ``segment_cols`` and ``stop_words`` may be
@@ -244,6 +244,9 @@ def feedback_themes_report(input_path: str = "", *, data_dir: str = "", text_col
         Where the out-of-core parts go; ``""`` = ``data/processed/themes_at_scale``.
     chunk_size, sample_size, engine
         Passed to :func:`cxlab.scale.mine_themes_at_scale` (large path only).
+    trend_within : str, default=""
+        Column (e.g. channel) whose groups the trend test holds apart, so a change in their mix is
+        not read as a theme emerging (see :func:`cxlab.themes.pain_points`); ``""`` = none.
 
     Returns
     -------
@@ -265,7 +268,7 @@ def feedback_themes_report(input_path: str = "", *, data_dir: str = "", text_col
     taxonomy_file = find_taxonomy(taxonomy, source if source.is_dir() else source.parent)
     n_rows = count_input_rows(source)
     common = dict(text_col=text_col, time_col=time_col or None, outcome_col=outcome_col or None,
-                  segment_cols=segments, customer_col=customer_col or None)
+                  segment_cols=segments, customer_col=customer_col or None, trend_within=trend_within or None)
     if n_rows is not None and n_rows > large_input_rows:
         return _large(source, n_rows, id_col=id_col, k=k, taxonomy_file=taxonomy_file, words=words,
                       random_state=random_state, large_input_rows=large_input_rows, out_parts_dir=out_parts_dir,
@@ -317,7 +320,7 @@ def _read_small(source: Path, id_col: str):
 
 
 def _small(source, *, id_col, k, taxonomy_file, words, random_state, text_col, time_col, outcome_col,
-           segment_cols, customer_col) -> ThemesReport:
+           segment_cols, customer_col, trend_within) -> ThemesReport:
     from cxlab.themes import ThemeMiner, pain_points, theme_segments, theme_trends
 
     feedback, load_report = _read_small(source, id_col)
@@ -327,7 +330,7 @@ def _small(source, *, id_col, k, taxonomy_file, words, random_state, text_col, t
                        random_state=random_state).fit(feedback)
     flags = miner.comments_[["is_empty", "is_non_english"]].sum()
     table = pain_points(feedback, miner, outcome_col=outcome_col, time_col=time_col, segment_cols=segment_cols,
-                        customer_col=customer_col)
+                        customer_col=customer_col, trend_within=trend_within)
     return ThemesReport(
         large=False, miner=miner,
         load_note=load_report.summary().splitlines()[0] if load_report is not None else "",
@@ -343,14 +346,14 @@ def _small(source, *, id_col, k, taxonomy_file, words, random_state, text_col, t
 
 def _large(source, n_rows, *, id_col, k, taxonomy_file, words, random_state, large_input_rows, out_parts_dir,
            chunk_size, sample_size, engine, text_col, time_col, outcome_col, segment_cols,
-           customer_col) -> ThemesReport:
+           customer_col, trend_within) -> ThemesReport:
     from cxlab import config
     from cxlab.scale import mine_themes_at_scale
     from cxlab.scale._aggregate import aggregate_parts
 
     out_dir = Path(out_parts_dir) if out_parts_dir else config.processed_dir() / "themes_at_scale"
     run = dict(text_col=text_col, id_col=id_col or None, time_col=time_col, outcome_col=outcome_col,
-               segment_cols=segment_cols, customer_col=customer_col, out_dir=out_dir, n_themes=k,
+               segment_cols=segment_cols, customer_col=customer_col, trend_within=trend_within, out_dir=out_dir, n_themes=k,
                taxonomy=taxonomy_file, stop_words=words, engine=engine, chunk_size=chunk_size,
                sample_size=sample_size, progress=False, random_state=random_state)
     try:
@@ -362,7 +365,7 @@ def _large(source, n_rows, *, id_col, k, taxonomy_file, words, random_state, lar
         res = mine_themes_at_scale(source, overwrite=True, **run)
     miner = res.miner
     agg = aggregate_parts(res.out_dir, miner, time_col=time_col, outcome_col=outcome_col,
-                          segment_cols=segment_cols, customer_col=customer_col)
+                          segment_cols=segment_cols, customer_col=customer_col, trend_within=trend_within)
     skipped = sum(res.n_skipped.values()) if res.n_skipped else 0
     note = (f"Large input ({n_rows:,} rows > large_input_rows = {large_input_rows:,}): themes fitted on a seeded "
             f"sample of {res.n_sampled:,} comments, then every comment assigned chunk by chunk into "

@@ -118,7 +118,7 @@ def _count_table(out_dir: Path, miner, parts: list[int]) -> pd.DataFrame:
 
 
 def themes_table(out_dir: Path, miner, parts: list[int], *, time_col=None, outcome_col=None,
-                 segment_cols=(), customer_col=None) -> tuple[pd.DataFrame, str]:
+                 segment_cols=(), customer_col=None, trend_within=None) -> tuple[pd.DataFrame, str]:
     """The theme table from aggregates of the parts; returns ``(table, kind)``.
 
     ``kind`` is ``"pain_points"`` when :func:`cxlab.scale._aggregate.summarise_parts` is
@@ -130,7 +130,8 @@ def themes_table(out_dir: Path, miner, parts: list[int], *, time_col=None, outco
     except ImportError:
         return _count_table(Path(out_dir), miner, parts), "counts"
     table = summarise_parts(out_dir, miner, time_col=time_col, outcome_col=outcome_col,
-                            segment_cols=tuple(segment_cols), customer_col=customer_col)
+                            segment_cols=tuple(segment_cols), customer_col=customer_col,
+                            trend_within=trend_within)
     if "keywords" not in table.columns:
         table.insert(3, "keywords", table["theme_id"].map(
             lambda t: ", ".join(miner.keywords_.get(t, []))))

@@ -101,7 +101,7 @@ def mine_themes_at_scale(source, *, text_col, id_col=None, time_col=None, outcom
                          segment_cols=(), customer_col=None, out_dir, n_themes="auto", taxonomy=None,
                          stop_words=(), engine="local", scheduler=None, n_jobs=None, chunk_size=50_000,
                          sample_size=100_000, csv_max_rows=1_000_000, resume=True, overwrite=False,
-                         progress=None, random_state=None) -> ScaleResult:
+                         progress=None, random_state=None, trend_within=None) -> ScaleResult:
     """Find themes in a feedback file of any size with bounded memory, locally or on Dask.
 
     The model is fitted on a seeded sample of ``sample_size`` rows (the same sample for any
@@ -120,6 +120,9 @@ def mine_themes_at_scale(source, *, text_col, id_col=None, time_col=None, outcom
         customer id; all but ``id_col`` are copied into the ``comments`` parts.
     segment_cols : sequence of str, default=()
         Segment columns (channel, product...) copied into the ``comments`` parts.
+    trend_within : str, optional
+        Column (e.g. channel) whose groups the trend test of ``themes.csv`` holds apart (see
+        :func:`cxlab.themes.pain_points`); copied into the ``comments`` parts.
     out_dir : str or Path
         Output folder: ``comments/part-NNNNN.parquet``, ``assignments/part-NNNNN.parquet``,
         ``theme_model.pkl``, ``themes.csv``, ``manifest.json`` and, for at most
@@ -190,9 +193,13 @@ def mine_themes_at_scale(source, *, text_col, id_col=None, time_col=None, outcom
     n_jobs = n_jobs or (default_jobs() if engine == "local" else 2)
 
     cols = {"text_col": text_col, "id_col": id_col, "time_col": time_col, "outcome_col": outcome_col,
-            "customer_col": customer_col, **{f"segment_cols[{i}]": c for i, c in enumerate(segment_cols)}}
+            "customer_col": customer_col, "trend_within": trend_within,
+            **{f"segment_cols[{i}]": c for i, c in enumerate(segment_cols)}}
     check_columns(source, cols)
-    passthrough = tuple(dict.fromkeys(c for c in (time_col, outcome_col, customer_col, *segment_cols)
+    if trend_within is not None and time_col is None:
+        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
+                             "time_col=; pass the date column too, or drop trend_within.")
+    passthrough = tuple(dict.fromkeys(c for c in (time_col, outcome_col, customer_col, trend_within, *segment_cols)
                                       if c is not None and c not in (text_col,)))
     out_dir = Path(out_dir)
     identity = input_identity(source)
@@ -200,6 +207,8 @@ def mine_themes_at_scale(source, *, text_col, id_col=None, time_col=None, outcom
               "segment_cols": segment_cols, "customer_col": customer_col, "chunk_size": chunk_size,
               "sample_size": sample_size, "random_state": seed, "n_themes": n_themes,
               "taxonomy": _taxonomy_key(taxonomy), "stop_words": list(stop_words), "cxlab": __version__}
+    if trend_within is not None:  # its column is carried in the parts
+        params["trend_within"] = trend_within
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = _start(out_dir, identity, params, resume=resume, overwrite=overwrite)
     timings = {}
@@ -262,7 +271,7 @@ def mine_themes_at_scale(source, *, text_col, id_col=None, time_col=None, outcom
         raise DataLoadError(f"parts {missing[:5]} were not written: the input changed during the run; rerun "
                             "with overwrite=True.")
     table, kind = themes_table(out_dir, miner, parts, time_col=time_col, outcome_col=outcome_col,
-                               segment_cols=segment_cols, customer_col=customer_col)
+                               segment_cols=segment_cols, customer_col=customer_col, trend_within=trend_within)
     paths = {"comments": out_dir / "comments", "assignments": out_dir / "assignments", "model": model_path,
              "themes_csv": write_themes_csv(table, out_dir / "themes.csv")}
     for stale in ("comments.csv", "assignments.csv"):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxlab.exceptions import SchemaError
+from cxlab.exceptions import ParameterError, SchemaError
 from cxlab.io._time import read_times, warn_undated
 from cxlab.kpis._validate import read_numbers
 from cxlab.themes._breakdown import _check_cols, theme_membership
-from cxlab.themes._stats import bh_adjust, binomial_trend, ols_drivers
+from cxlab.themes._stats import ols_drivers, trend_columns
 
 __all__ = ["pain_points", "describe_pain_points"]
 
@@ -26,7 +26,7 @@ def _outcome(feedback, outcome_col):
 
 def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None,
                 time_col: str | None = None, segment_cols=(), customer_col: str | None = None,
-                freq: str = "M", alpha: float = 0.05) -> pd.DataFrame:
+                freq: str = "M", alpha: float = 0.05, trend_within: str | None = None) -> pd.DataFrame:
     """Rank themes as pain points: reach x negativity x impact, with trend and segments.
 
     Per theme (one row each; ``unthemed`` is reported in ``describe_pain_points``):
@@ -43,7 +43,10 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
     * with ``time_col``: ``trend_slope`` (change in log-odds of raising the theme per period,
       logistic regression on period counts), ``trend_p``, ``trend_q`` (Benjamini-Hochberg over
       themes) and ``trend`` = ``emerging`` / ``declining`` when ``trend_q < alpha``, else
-      ``stable``; ``share_first``/``share_last`` = share in the first and last third of periods;
+      ``stable``; ``share_first``/``share_last`` = share in the first and last third of periods.
+      With ``trend_within`` (a column such as the channel) the slope is estimated within its
+      groups (one intercept each), so a change in the mix of channels over time is not read as a
+      theme emerging; the shares stay crude;
     * per segment column ``c``: ``top_<c>`` = segment where the theme is most over-represented,
       with its lift ("app_review (1.8x)");
     * ``quotes``: representative redacted quotes.
@@ -64,6 +67,8 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
     freq : str, default="M"
         Period for trends (pandas period alias).
     alpha : float, default=0.05
+    trend_within : str, optional
+        Column whose groups the trend test holds apart (see above); needs ``time_col``.
 
     Returns
     -------
@@ -83,9 +88,12 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
     """
     segment_cols = [segment_cols] if isinstance(segment_cols, str) else list(segment_cols)
     _check_cols(feedback, {"outcome_col": outcome_col, "time_col": time_col,
-                           "customer_col": customer_col, **{"segment_cols": None}})
+                           "customer_col": customer_col, "trend_within": trend_within})
     for c in segment_cols:
         _check_cols(feedback, {"segment_cols": c})
+    if trend_within is not None and time_col is None:
+        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
+                             "time_col=; pass the date column too, or drop trend_within.")
     comments, assignments, member = theme_membership(feedback, miner)
     ids = list(miner.theme_ids_)
     n = len(comments)
@@ -122,7 +130,7 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
         sd = float(np.std(y[ok])) or 1.0
         impact_weight = 1 + np.clip(-np.nan_to_num(b), 0, None) / sd
     if time_col is not None:
-        out = out.join(_trends(feedback, M, time_col=time_col, freq=freq, alpha=alpha))
+        out = out.join(_trends(feedback, M, time_col=time_col, freq=freq, alpha=alpha, within=trend_within))
     for c in segment_cols:
         out[f"top_{c}"] = _top_segment(feedback[c], M)
     out["quotes"] = [" | ".join(miner.quotes_.get(t, [])) for t in ids]
@@ -134,28 +142,24 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
     return out
 
 
-def _trends(feedback, M, *, time_col, freq, alpha) -> pd.DataFrame:
+def _trends(feedback, M, *, time_col, freq, alpha, within=None) -> pd.DataFrame:
     when, bad = read_times(feedback[time_col])
     warn_undated(int(bad.sum()), len(bad), time_col, feedback[time_col][bad].head(3), stacklevel=4)
     per = when.dt.to_period(freq)
     ok = per.notna().to_numpy()
     codes = (per[ok].dt.start_time.rank(method="dense").to_numpy() - 1).astype(int)
-    n_per = codes.max() + 1 if len(codes) else 0
-    totals = np.bincount(codes, minlength=n_per)
-    third = max(n_per // 3, 1)
-    rows = []
+    if within is None:
+        group = np.zeros(len(codes), dtype=np.int64)
+    else:  # a missing group value is a group of its own
+        group = pd.factorize(feedback[within].astype(object).where(feedback[within].notna(), "(missing)")[ok],
+                             sort=True)[0]
+    cell, cell_of = np.unique(np.column_stack([codes, group]), axis=0, return_inverse=True)
+    cell_of = cell_of.reshape(-1)
+    totals = np.bincount(cell_of, minlength=len(cell))
+    hits = np.zeros((len(cell), M.shape[1]))
     for j in range(M.shape[1]):
-        hits = np.bincount(codes, weights=M[ok, j], minlength=n_per)
-        slope, p = binomial_trend(hits, totals, np.arange(n_per))
-        first = hits[:third].sum() / max(totals[:third].sum(), 1)
-        last = hits[-third:].sum() / max(totals[-third:].sum(), 1)
-        rows.append((slope, p, first, last))
-    r = np.array(rows, dtype=float).reshape(-1, 4)
-    q = bh_adjust(r[:, 1])
-    trend = np.where(q < alpha, np.where(r[:, 0] > 0, "emerging", "declining"), "stable")
-    return pd.DataFrame({"trend_slope": r[:, 0].round(4), "trend_p": r[:, 1].round(6),
-                         "trend_q": q.round(6), "trend": trend,
-                         "share_first": r[:, 2].round(4), "share_last": r[:, 3].round(4)})
+        hits[:, j] = np.bincount(cell_of, weights=M[ok, j], minlength=len(cell))
+    return trend_columns(hits, totals, cell[:, 0], strata=None if within is None else cell[:, 1], alpha=alpha)
 
 
 def _top_segment(seg: pd.Series, M: np.ndarray) -> list[str]:

@@ -1,10 +1,12 @@
-"""Small statistics for pain points: OLS driver estimates, binomial trend test, BH correction."""
+"""Small statistics for pain points: OLS driver estimates, binomial trend test (overall or within
+groups), BH correction."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
-__all__ = ["ols_drivers", "binomial_trend", "bh_adjust"]
+__all__ = ["ols_drivers", "binomial_trend", "trend_columns", "bh_adjust"]
 
 
 def ols_drivers(y: np.ndarray, X: np.ndarray, *, alpha: float = 0.05):
@@ -44,20 +46,44 @@ def ols_drivers(y: np.ndarray, X: np.ndarray, *, alpha: float = 0.05):
 
 
 def binomial_trend(successes: np.ndarray, totals: np.ndarray, t: np.ndarray,
-                   *, max_iter: int = 50) -> tuple[float, float]:
-    """Logistic regression of a share on time (per-period counts); returns (slope, p-value).
+                   *, strata: np.ndarray | None = None, max_iter: int = 50) -> tuple[float, float]:
+    """Logistic regression of a share on time (counts per cell); returns (slope, p-value).
 
-    The slope is the change in log-odds per period; the p-value is the Wald test of slope = 0.
+    A cell is a period, or a period within a group when ``strata`` gives each cell's group
+    (e.g. channel). The slope is the change in log-odds per period; the p-value is the Wald
+    test of slope = 0. With ``strata`` each group has its own intercept, so the slope is the
+    change *within* groups and a shift in the mix of groups over time does not move it; groups
+    where every comment, or none, raises the theme say nothing about the slope and are left out.
     Fitted by IRLS (Newton) on aggregated binomial counts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # the theme is flat within each channel (10% on the web, 50% in tickets), but tickets
+    >>> # grow from 10% to 90% of the comments: the crude share rises, the within-channel one does not
+    >>> t = np.repeat(np.arange(5), 2); web = np.tile([True, False], 5)
+    >>> m = np.where(web, [900, 900, 700, 700, 500, 500, 300, 300, 100, 100],
+    ...              [100, 100, 300, 300, 500, 500, 700, 700, 900, 900])
+    >>> s = np.where(web, m // 10, m // 2)
+    >>> crude, within = binomial_trend(s, m, t)[0], binomial_trend(s, m, t, strata=web)[0]
+    >>> round(crude, 2), abs(within) < 1e-9
+    (0.4, True)
     """
     keep = totals > 0
     s, m, t = successes[keep].astype(float), totals[keep].astype(float), t[keep].astype(float)
-    if len(t) < 3 or s.sum() == 0 or s.sum() == m.sum():
+    g = np.zeros(len(t), dtype=np.int64) if strata is None else np.unique(np.asarray(strata)[keep],
+                                                                           return_inverse=True)[1]
+    hits, size = np.bincount(g, weights=s), np.bincount(g, weights=m)
+    informative = ((hits > 0) & (hits < size))[g]
+    s, m, t, g = s[informative], m[informative], t[informative], g[informative]
+    if len(np.unique(t)) < 3:
         return 0.0, 1.0
+    g = np.unique(g, return_inverse=True)[1]
+    n_groups = int(g.max()) + 1
     t = t - t.mean()
-    A = np.column_stack([np.ones_like(t), t])
-    p0 = np.clip(s.sum() / m.sum(), 1e-6, 1 - 1e-6)
-    beta = np.array([np.log(p0 / (1 - p0)), 0.0])
+    A = np.column_stack([np.eye(n_groups)[g], t])
+    p0 = np.clip(np.bincount(g, weights=s) / np.bincount(g, weights=m), 1e-6, 1 - 1e-6)
+    beta = np.append(np.log(p0 / (1 - p0)), 0.0)
     for _ in range(max_iter):
         eta = A @ beta
         p = 1 / (1 + np.exp(-eta))
@@ -74,13 +100,41 @@ def binomial_trend(successes: np.ndarray, totals: np.ndarray, t: np.ndarray,
     p = 1 / (1 + np.exp(-(A @ beta)))
     H = (A * (m * p * (1 - p))[:, None]).T @ A
     try:
-        se = float(np.sqrt(np.linalg.inv(H)[1, 1]))
+        se = float(np.sqrt(np.linalg.inv(H)[-1, -1]))
     except np.linalg.LinAlgError:
-        return float(beta[1]), 1.0
+        return float(beta[-1]), 1.0
     if not np.isfinite(se) or se == 0:
-        return float(beta[1]), 1.0
-    z = beta[1] / se
-    return float(beta[1]), float(2 * stats.norm.sf(abs(z)))
+        return float(beta[-1]), 1.0
+    z = beta[-1] / se
+    return float(beta[-1]), float(2 * stats.norm.sf(abs(z)))
+
+
+def trend_columns(hits: np.ndarray, totals: np.ndarray, period: np.ndarray, *, strata: np.ndarray | None = None,
+                  alpha: float = 0.05) -> pd.DataFrame:
+    """The trend columns of the pain-point table from counts per cell, one row per theme.
+
+    ``hits`` (cells x themes) counts the comments raising each theme in a cell, ``totals`` all
+    comments in it; ``period`` numbers each cell's period from 0 and ``strata`` its group, if
+    any (see :func:`binomial_trend`). Returns ``trend_slope``, ``trend_p``, ``trend_q``
+    (Benjamini-Hochberg over themes), ``trend`` ("emerging" / "declining" when ``trend_q <
+    alpha``, else "stable"), and the crude shares ``share_first`` / ``share_last`` of the first
+    and last third of the periods.
+    """
+    hits = np.asarray(hits, float).reshape(len(totals), -1)
+    n_per = int(period.max()) + 1 if len(period) else 0
+    third = max(n_per // 3, 1)
+    first, last = period < third, period >= n_per - third
+    rows = []
+    for j in range(hits.shape[1]):
+        slope, p = binomial_trend(hits[:, j], totals, period, strata=strata)
+        rows.append((slope, p, hits[first, j].sum() / max(totals[first].sum(), 1),
+                     hits[last, j].sum() / max(totals[last].sum(), 1)))
+    r = np.array(rows, dtype=float).reshape(-1, 4)
+    q = bh_adjust(r[:, 1])
+    trend = np.where(q < alpha, np.where(r[:, 0] > 0, "emerging", "declining"), "stable")
+    return pd.DataFrame({"trend_slope": r[:, 0].round(4), "trend_p": r[:, 1].round(6),
+                         "trend_q": q.round(6), "trend": trend,
+                         "share_first": r[:, 2].round(4), "share_last": r[:, 3].round(4)})
 
 
 def bh_adjust(p: np.ndarray) -> np.ndarray:
