@@ -428,6 +428,11 @@ def test_prioritisation_follows_documented_formula(demo_report):
     for _, g in p.groupby(tier):
         assert g["priority_score"].is_monotonic_decreasing
     assert p["impact"].between(0, 1).all() and p["impact"].max() == 1
+    # ranks within a kind (survey gaps, complaint themes) run 1..n in the overall order
+    assert set(p["kind"]) == {"expectation", "pain_point"}
+    for _, g in p.groupby("kind"):
+        assert g["rank_in_kind"].tolist() == list(range(1, len(g) + 1))
+        assert g["rank"].is_monotonic_increasing
 
 
 def test_effort_changes_ranking():

@@ -239,7 +239,11 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
         The gaps with ``importance``, ``impact``, ``value``, ``effort``, ``feasibility``,
         ``owner``, ``priority_score``, ``quadrant``, ``status``, ``to_do``, ``action`` and
         ``rank`` (1 = do first), sorted by rank: gaps that still need a decision (``to_do``)
-        first (see the module docstring for the statuses).
+        first (see the module docstring for the statuses). With a ``kind`` column, also
+        ``rank_in_kind``: the rank among gaps of the same kind. Survey gaps (share of respondents
+        below expectation, shortfall on the scale) and complaint themes (share of comments
+        complaining, their negativity) are measured on different bases, so a rank within a kind
+        is the firmer comparison; the overall rank mixes the two.
 
     Examples
     --------
@@ -315,5 +319,7 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
     out = (out.sort_values(["_tier", "priority_score", "gap_id"], ascending=[True, False, True], kind="stable")
            .drop(columns="_tier").reset_index(drop=True))
     out["rank"] = np.arange(1, len(out) + 1)
+    if "kind" in out.columns:  # survey gaps and complaint themes are measured on different bases
+        out["rank_in_kind"] = out.groupby("kind", sort=False).cumcount() + 1
     return out
 
