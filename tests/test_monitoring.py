@@ -282,12 +282,39 @@ def demo():
 
 
 def test_demo_checkout_fix_closed_and_size_guide_not(demo, repo_root):
-    _, long = demo
-    out = monitor_actions(repo_root / "cxlab" / "datasets" / "demo_config" / "actions.yaml", long)
+    tables, long = demo
+    actions = repo_root / "cxlab" / "datasets" / "demo_config" / "actions.yaml"
+    # the size guide is measured by its own rating in the touchpoint survey, the checkout fix by
+    # the share of checkout complaints
+    out = monitor_actions(actions, long, survey=tables["touchpoint_survey"])
     status = dict(zip(out["action"], out["status"]))
     assert status == {"checkout fix": "closed", "new size guide": "no_change"}
-    its = monitor_actions(repo_root / "cxlab" / "datasets" / "demo_config" / "actions.yaml", long, method="its")
+    assert out["metric"].tolist() == ["theme_share", "perception"]
+    assert "the mean perception of the size guide (survey) fell from 4.77" in out.loc[1, "verdict"]
+    its = monitor_actions(actions, long, method="its", survey=tables["touchpoint_survey"])
     assert dict(zip(its["action"], its["status"])) == status
+    # without the survey the perception action is reported, not dropped
+    alone = monitor_actions(actions, long).set_index("action")
+    assert alone.loc["new size guide", "status"] == "not_evaluated"
+    assert "lacks column(s) ['perception']" in alone.loc["new size guide", "verdict"]
+    only_survey = monitor_actions(actions, None, survey=tables["touchpoint_survey"]).set_index("action")
+    assert only_survey.loc["checkout fix", "verdict"].startswith("Not evaluated: there is no dated data to measure")
+
+
+def test_survey_metric_detects_a_planted_rise_against_other_touchpoints():
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D")
+    rows = []
+    for day in days:
+        for tp in ("size_guide", "checkout", "app"):
+            lift = 0.8 if tp == "size_guide" and day >= pd.Timestamp("2025-07-01") else 0.0
+            rows += [(day, tp, float(np.clip(np.round(4 + lift + rng.normal(0, 1.2)), 1, 7))) for _ in range(3)]
+    survey = pd.DataFrame(rows, columns=["surveyed_at", "touchpoint", "perception"])
+    acts = [{"name": "guide", "live_date": "2025-07-01", "metric": "perception", "touchpoint": "size_guide",
+             "control": "rest"}]
+    out = monitor_actions(acts, None, survey=survey).iloc[0]
+    assert out["status"] == "closed" and out["method"] == "did"
+    assert out["ci_low"] < 0.8 < out["ci_high"] and out["ci_low"] > 0
 
 
 def test_demo_ticket_response_times_rise_after_courier_switch(demo):

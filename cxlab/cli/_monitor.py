@@ -7,6 +7,8 @@ Examples::
     cxlab monitor tickets.csv --table tickets --actions ticket_actions.yaml \
         --metric first_response_hours --group-col channel --statistic median --method its --out OUT
 
+With feedback data, an action whose metric is a column of ``touchpoint_survey.csv`` beside it
+(e.g. ``perception``) is measured on that survey, by touchpoint.
 With ``--table tickets`` the columns ``first_response_hours`` and ``resolution_hours`` (answered /
 resolved tickets only) are added, so they can be monitored; an action's ``touchpoint`` then names
 the ``--group-col`` value it targets (e.g. ``email``).
@@ -141,6 +143,20 @@ def _attach_themes(df, args, folder, notes):
                     suffixes=("", "_theme"))
 
 
+def _survey_beside(df, actions, args, folder, notes):
+    """The touchpoint survey beside feedback data, when an action's metric is one of its columns
+    (e.g. ``perception``) and not a feedback column; else None."""
+    wanted = [a["metric"] for a in actions if a["metric"] != "theme_share" and a["metric"] not in df.columns]
+    path = folder / "touchpoint_survey.csv" if folder is not None else None
+    if args.table != "feedback" or not wanted or path is None or not path.is_file():
+        return None
+    from cxlab.io import load_table
+
+    survey, _ = load_table(path, "touchpoint_survey")
+    notes.append(f"metric(s) {sorted(set(wanted))} measured on {path.name}, by touchpoint")
+    return survey
+
+
 def run(args: argparse.Namespace) -> int:
     import matplotlib
 
@@ -166,11 +182,12 @@ def run(args: argparse.Namespace) -> int:
         actions = [{**a, "metric": args.metric} for a in actions]
     if any(a["metric"] == "theme_share" for a in actions):
         df = _attach_themes(df, args, folder, notes)
+    survey = _survey_beside(df, actions, args, folder, notes)
     time_col = args.time_col or _TIME_COLS[args.table]
     table, results = monitor_actions(actions, df, time_col=time_col, method=args.method, freq=args.freq,
                                      alpha=args.alpha, theme_col=args.theme_col, id_col=args.id_col,
                                      group_col=args.group_col, statistic=args.statistic, window=args.window,
-                                     return_results=True)
+                                     return_results=True, survey=survey)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = [export_table(table, out / "monitoring.csv")]

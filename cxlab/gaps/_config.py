@@ -36,7 +36,8 @@ actions.yaml
     actions:
       - name: checkout fix          # required, unique
         live_date: 2026-01-15       # required, ISO date the change went live
-        metric: theme_share         # what monitoring measures (default theme_share)
+        metric: theme_share         # what monitoring measures (default theme_share; or a numeric
+                                    # column of the comments or of the touchpoint survey, e.g. perception)
         theme: checkout_payment     # theme and/or touchpoint the action targets
         touchpoint: checkout
         control: fabric_quality     # optional comparison theme for difference-in-differences

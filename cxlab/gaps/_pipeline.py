@@ -244,13 +244,17 @@ def analyse_gaps(
             by_channel = "channel" if "channel" in fbf.columns and fbf["channel"].nunique() > 1 else None
             rep.emerging = emerging_themes(fbf, tt[~tt["theme"].isin(not_pain)], labels=labels,
                                            alpha=alpha, strata=by_channel)
-        if acts and "created_at" in fb.columns:
-            from cxlab.monitoring import monitor_actions
-
-            long = fbf.merge(tt, on="feedback_id", how="left") if "theme" not in fbf.columns else fbf
-            rep.monitoring = monitor_actions(acts, long, alpha=alpha, labels=labels)
     elif fb is not None:
-        rep.notes.append("no themes: pain points, emerging themes and monitoring skipped")
+        rep.notes.append("no themes: pain points, emerging themes and theme-share monitoring skipped")
+    if acts:
+        long = None
+        if fb is not None and has_themes and "created_at" in fb.columns:
+            long = fbf.merge(tt, on="feedback_id", how="left") if "theme" not in fbf.columns else fbf
+        from cxlab.monitoring import monitor_actions
+
+        # each action on the table holding its metric: comments (theme_share, rating...) or the
+        # touchpoint survey (perception...)
+        rep.monitoring = monitor_actions(acts, long, alpha=alpha, labels=labels, survey=survey)
     if fb is not None and "brand" in fb.columns and fb["brand"].nunique() > 1:
         focal = focal or str(fb["brand"].value_counts().index[0])
         bench_fb = fb

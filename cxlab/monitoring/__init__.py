@@ -13,7 +13,8 @@ Actions YAML (read by :func:`cxlab.gaps.load_actions`; the demo's is
     actions:
       - name: checkout fix          # required, unique
         live_date: 2026-01-15       # required, ISO date the change went live
-        metric: theme_share         # default; or a numeric column (csat, nps, rating, ...)
+        metric: theme_share         # default; or a numeric column (csat, nps, rating, ...), or a
+                                    # touchpoint survey column (perception) with survey= given
         theme: checkout_payment     # theme_share: the theme the action should reduce
         touchpoint: checkout        # other metrics: the treated value of group_col (touchpoint)
         control: fabric_quality     # optional: theme(s)/touchpoint(s) the action cannot affect,

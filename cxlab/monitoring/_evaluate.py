@@ -164,11 +164,17 @@ def monitor_actions(actions, data: pd.DataFrame, *, time_col: str = "created_at"
                     freq: str = "W", alpha: float = 0.05, theme_col: str = "theme",
                     id_col: str = "feedback_id", group_col: str = "touchpoint", statistic: str = "mean",
                     min_count: int = 5, window: int | None = None, errors: str = "ar1",
-                    return_results: bool = False, labels: dict | None = None):
+                    return_results: bool = False, labels: dict | None = None,
+                    survey: pd.DataFrame | None = None, survey_time_col: str = "surveyed_at"):
     """Evaluate every action of an actions YAML (or list/DataFrame of actions) on ``data``.
 
     ``labels`` (``{theme id: readable name}``) names a theme-share action's theme in its
     verdict ("the share of comments on Checkout and payment ...").
+
+    ``survey`` (a touchpoint survey: one row per respondent x touchpoint) measures the actions
+    whose metric is one of its columns and not one of ``data``'s (e.g. ``perception``: the
+    touchpoint's own rating), by ``survey_time_col``, the action's ``touchpoint`` against its
+    ``control`` touchpoints. ``data`` may then be None when no action needs it.
 
     Each action needs ``name`` and ``live_date``; ``metric`` defaults to ``theme_share``
     (then ``theme`` is the treated theme and ``control`` the comparison theme(s)); for another
@@ -205,15 +211,23 @@ def monitor_actions(actions, data: pd.DataFrame, *, time_col: str = "created_at"
                  "touchpoint": spec.get("touchpoint")}
         theme_metric = metric == "theme_share"
         treated = spec.get("theme") if theme_metric else spec.get("touchpoint")
+        on_survey = (survey is not None and not theme_metric and metric in survey.columns
+                     and (data is None or metric not in data.columns))
+        frame, tcol, gcol = (survey, survey_time_col, "touchpoint") if on_survey else (data, time_col, group_col)
         try:
             if not spec.get("live_date"):
                 raise ParameterError(f"action {name!r} has no live_date.")
+            if frame is None:
+                raise ParameterError(f"there is no dated data to measure {metric!r} on (for theme_share: comments "
+                                     "with dates and themes; for a survey column: the touchpoint survey).")
             subject = (f"share of comments on {labels[treated]}"
-                       if theme_metric and isinstance(treated, str) and treated in (labels or {}) else None)
+                       if theme_metric and isinstance(treated, str) and treated in (labels or {}) else
+                       f"{statistic} {metric} of the {str(treated).replace('_', ' ')} (survey)"
+                       if on_survey and isinstance(treated, str) else None)
             res = evaluate_action(
-                data, metric=metric, live_date=spec["live_date"], treated=treated, subject=subject,
-                control=spec.get("control"), time_col=time_col, method=method, freq=freq, alpha=alpha,
-                group_col=None if theme_metric or treated is None else group_col, theme_col=theme_col,
+                frame, metric=metric, live_date=spec["live_date"], treated=treated, subject=subject,
+                control=spec.get("control"), time_col=tcol, method=method, freq=freq, alpha=alpha,
+                group_col=None if theme_metric or treated is None else gcol, theme_col=theme_col,
                 id_col=id_col, statistic=statistic, name=name, min_count=min_count,
                 window=window, errors=errors)
             results[name] = res
