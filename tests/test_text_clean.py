@@ -110,6 +110,35 @@ def test_reference_cue_does_not_protect_a_card(raw, expected):
     assert find_pii(raw) == ["CARD"]
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("order #LW123456 is missing", "order #[REF] is missing"),
+    ("Order number: LW734158. Too big", "Order number: [REF]. Too big"),
+    ("I placed an order (LW171361) for a dress", "I placed an order ([REF]) for a dress"),
+    ("still waiting, lw522422 never came", "still waiting, [REF] never came"),
+    ("tracking number 1Z999AA10123456784 shows nothing", "tracking number [REF] shows nothing"),
+    ("ticket #4567 and case 88213 unanswered", "ticket #[REF] and case [REF] unanswered"),
+    ("order number 5551234567 never came", "order number [REF] never came"),
+])
+def test_references_are_redacted_for_quotes(raw, expected):
+    assert redact_pii(raw, references=True) == expected
+    assert redact_pii(raw) == raw  # kept in the stored text, to trace a complaint to its order
+
+
+@pytest.mark.parametrize("raw", [
+    "ordered on 2025-01-15 at 10:30 for £1,234.56",
+    "order 2025-01-15 came late, item 3 of 4",
+    "flight UA1234 delayed, A380 cabin",
+    "my order 10am slot, ticket 24hrs later",
+    "sizes 6 8 10 12 14 all sold out, #1 fan",
+])
+def test_reference_redaction_keeps_what_is_not_a_reference(raw):
+    assert redact_pii(raw, references=True) == raw
+
+
+def test_a_card_after_a_cue_stays_a_card_with_references():
+    assert redact_pii("order #4111111111111111 charged twice", references=True) == "order #[CARD] charged twice"
+
+
 def test_redact_series_and_missing():
     s = pd.Series(["a@b.com", None], index=["x", "y"], name="text")
     out = redact_pii(s)

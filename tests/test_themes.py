@@ -130,6 +130,15 @@ def test_personal_data_is_redacted_in_quotes_and_tables():
     assert "[EMAIL]" in m.comments_["text_redacted"].iloc[0]
 
 
+def test_quotes_hide_order_references_the_stored_text_keeps():
+    corpus = _corpus(200)
+    corpus["text"] = [f"{t} (order LW{100000 + i})" for i, t in enumerate(corpus["text"])]
+    m = ThemeMiner(4, random_state=0).fit(corpus)
+    quotes = sum(m.quotes_.values(), [])
+    assert quotes and all("(order [REF])" in q for q in quotes)
+    assert m.comments_["text_redacted"].str.contains(r"\(order LW1\d{5}\)").all()  # traceable
+
+
 def test_quotes_never_show_formulas_or_markup():
     corpus = _corpus(200)
     # make the most typical comments of every theme formula- or HTML-laden: quotes skip them
@@ -175,6 +184,12 @@ def test_seed_overlaps_name_discovered_themes_that_repeat_a_named_one(corpus, tm
     assert (row["taxonomy_theme"], row["taxonomy_label"], row["shared"]) == ("late_delivery", "Late delivery",
                                                                              "late, courier")
     assert m.seed_overlaps(top=1).query("theme_id == @free").empty  # only "parcel" in the top 1
+    # a word of the named theme's name counts too: "delivery days / took" repeats Late delivery
+    m.keywords_[free] = ["days", "delivery", "took"]
+    assert m.seed_overlaps().set_index("theme_id").loc[free, "shared"] == "delivery"
+    m.keywords_[free] = ["days", "the", "took"]
+    assert m.seed_overlaps().query("theme_id == @free").empty
+    m.keywords_[free] = ["parcel", "late", "courier", "tracking"]
     m.merge_themes(["late_delivery", free])  # the fix the note suggests: the pair is gone
     assert free not in set(m.seed_overlaps()["theme_id"])
     assert ThemeMiner(4, random_state=0).fit(corpus).seed_overlaps().empty  # no taxonomy, nothing to repeat

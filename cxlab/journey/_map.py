@@ -14,28 +14,30 @@ __all__ = ["JourneyMapper", "redact_quote", "theme_table"]
 
 
 def redact_quote(text, *, max_chars: int = 140) -> str:
-    """Customer text made safe to show: personal data redacted, whitespace folded, shortened.
-
-    Uses :func:`cxlab.text.redact_pii` when available and a small built-in fallback otherwise.
+    """Customer text made safe to show: personal data and order references redacted
+    (:func:`cxlab.text.redact_pii` with ``references=True``), whitespace folded, shortened.
 
     Examples
     --------
-    >>> redact_quote("Mail me at jo@example.com  now")
-    'Mail me at [EMAIL] now'
+    >>> redact_quote("Mail me at jo@example.com  now about order LW123456")
+    'Mail me at [EMAIL] now about order [REF]'
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
     from cxlab.text import redact_pii
 
-    text = " ".join(str(redact_pii(str(text))).split())
+    text = " ".join(str(redact_pii(str(text), references=True)).split())
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
 def theme_table(feedback: pd.DataFrame, themes=None, *, theme_col: str = "theme") -> pd.DataFrame:
     """Long table ``feedback_id, theme[, sentiment]`` from ``themes`` or ``feedback[theme_col]``.
 
-    Rows are grouped by comment keeping their given order within a comment (so a primary theme
-    listed first stays first). Returns an empty table when neither source is available.
+    Only the comments of ``feedback`` are kept: a theme table saved for all comments (say, with
+    competitors' posts) and a subset of the feedback (one brand's) give that subset's themes, so
+    counts and the shares they are divided by rest on the same comments. Rows are grouped by
+    comment keeping their given order within a comment (so a primary theme listed first stays
+    first). Returns an empty table when neither source is available.
     """
     if themes is not None:
         check_columns(themes, ["feedback_id", theme_col], arg="themes")
@@ -48,6 +50,8 @@ def theme_table(feedback: pd.DataFrame, themes=None, *, theme_col: str = "theme"
     else:
         return pd.DataFrame({"feedback_id": pd.Series(dtype=object), "theme": pd.Series(dtype=object)})
     out = out.dropna(subset=["theme"]).astype({"feedback_id": str, "theme": str})
+    if themes is not None and "feedback_id" in feedback.columns:
+        out = out[out["feedback_id"].isin(set(feedback["feedback_id"].astype(str)))]
     # keep the given order within a comment (primary theme first when the source ranks them):
     # the first theme decides the stage of a comment that has no touchpoint of its own
     return out.drop_duplicates(["feedback_id", "theme"]).sort_values("feedback_id", kind="stable").reset_index(drop=True)

@@ -10,10 +10,13 @@ cannot be told from product or place names without a named-entity model, which c
 download; they are left alone.
 
 What is deliberately NOT treated as personal data: dates, times, prices and amounts, durations
-("3 hours"), and order/booking/ticket references (``order #LW123456``, ``ref 12345678``). A
-reference identifies a transaction rather than a person, researchers need it to trace a complaint
-to an order, and cxlab's ``order_id`` column already holds it. Projects that treat references as
-sensitive pass ``extra_patterns={"ORDER": r"..."}``. The exception is a 13-19 digit number that
+("3 hours"). Order/booking/ticket references (``order #LW123456``, ``ref 12345678``) are kept in
+the stored text (``references=False``, the default): a researcher traces a complaint to its order
+with them. Text *shown to readers* - quotes in reports and notebooks - is redacted with
+``references=True``: a reference links the quote to one customer's order, so a reader with the
+order system could tell who wrote it; there it becomes ``[REF]``. A reference is a code with at
+least four characters, three of them digits, after a cue ("order", "ref", "ticket", "#", ...), or letters
+followed by five or more digits anywhere (``LW143935``). The exception is a 13-19 digit number that
 passes the card checksum: customers write "card #4111 ...", so it is a ``[CARD]`` whatever the cue
 (about one long reference in ten passes the checksum by chance and is redacted too).
 """
@@ -61,6 +64,17 @@ _ADDRESS = re.compile(
 _REFERENCE_CUE = re.compile(
     r"(?:\b(?:order|ref|reference|booking|ticket|case|invoice|tracking|confirmation|item|sku|"
     r"parcel|consignment|receipt)\s*(?:no\.?|number|num|id|ref)?\s*(?:is|was)?\s*[:#]?\s*|#\s*)$",
+    re.I,
+)
+
+_CUE_WORDS = (r"order|ref|reference|booking|ticket|case|invoice|tracking|confirmation|item|sku|parcel|"
+              r"consignment|receipt")
+# A reference: after a cue, a code of 4+ characters with 3+ digits (not an ISO date); or, with no
+# cue, 1-4 letters then 5+ digits ("LW143935"). Only the code is replaced.
+_REF = re.compile(
+    rf"(?:\b(?:{_CUE_WORDS})(?:\s*(?:no\.?|number|num|id|ref|code))?(?:\s+(?:is|was))?\s*[:#(]?\s*|#\s*)"
+    r"(?P<code>(?!\d{4}-\d{2}-\d{2}\b)(?=(?:[A-Za-z-]*\d){3})(?:[A-Za-z]{1,4}-?)?\d[\dA-Za-z-]{3,})\b"
+    r"|(?<![\w#-])(?P<bare>[A-Za-z]{1,4}-?\d{5,})\b",
     re.I,
 )
 
@@ -129,6 +143,8 @@ def _scan(text: str, kinds: dict[str, re.Pattern]) -> list[tuple[int, int, str]]
     for kind, pattern in kinds.items():
         for m in pattern.finditer(text):
             a, b = m.span()
+            if kind == "REF":  # only the code, not its cue
+                a, b = m.span("code" if m.group("code") else "bare")
             if kind == "NAME":  # only the name itself, not the sign-off before it
                 group = next(g for g in ("a", "b", "c", "d") if m.group(g))
                 if any(w.lower() in _NOT_NAMES for w in m.group(group).split()):
@@ -152,9 +168,9 @@ def _scan(text: str, kinds: dict[str, re.Pattern]) -> list[tuple[int, int, str]]
     return sorted(spans)
 
 
-def _patterns(extra_patterns) -> dict[str, re.Pattern]:
-    kinds = {"EMAIL": _EMAIL, "IBAN": _IBAN, "CARD": _CARD, "PHONE": _PHONE,
-             "ADDRESS": _ADDRESS, "POSTCODE": _POSTCODE, "NAME": _NAME}
+def _patterns(extra_patterns, references: bool = False) -> dict[str, re.Pattern]:
+    kinds = {"EMAIL": _EMAIL, "IBAN": _IBAN, "CARD": _CARD, **({"REF": _REF} if references else {}),
+             "PHONE": _PHONE, "ADDRESS": _ADDRESS, "POSTCODE": _POSTCODE, "NAME": _NAME}
     for kind, pattern in (extra_patterns or {}).items():
         if not isinstance(kind, str) or not kind.isidentifier():
             raise ParameterError(
@@ -182,7 +198,7 @@ def _has_digit(text: str) -> bool:
 
 def _may_hold_pii(text: str, kinds: dict) -> bool:
     """Cheap gate: most comments hold no digit, no '@' and no name cue, and need no full scan."""
-    if len(kinds) > len(PII_KINDS):  # project patterns may match anything
+    if len(set(kinds) - {"REF"}) > len(PII_KINDS):  # project patterns may match anything
         return True
     return _has_digit(text) or "@" in text or _NAME.search(text) is not None
 
@@ -214,13 +230,14 @@ def _find_one(text, kinds) -> list[str]:
     return sorted({kind for _, _, kind in _scan(text, kinds)})
 
 
-def redact_pii(text, *, extra_patterns: dict | None = None):
+def redact_pii(text, *, extra_patterns: dict | None = None, references: bool = False):
     """Replace personal data by typed placeholders such as ``[EMAIL]`` and ``[PHONE]``.
 
     Finds emails, phone numbers (UK, US, European national and international forms with ``+`` or
     ``00``), card-like numbers (13-19 digits, spaces/dashes allowed, Luhn-checked), IBANs (mod-97
     checked), UK postcodes and street addresses that start with a house number (best effort).
-    Dates, prices, durations and order/booking references are kept (see the module notes).
+    Dates, prices and durations are kept; order/booking references too unless ``references``
+    (see the module notes).
 
     Parameters
     ----------
@@ -229,6 +246,9 @@ def redact_pii(text, *, extra_patterns: dict | None = None):
     extra_patterns : dict, optional
         ``{"KIND": regex}`` for project-specific identifiers (e.g. member numbers); matches
         become ``[KIND]``.
+    references : bool, default False
+        Also replace order/booking/ticket references by ``[REF]``: for text shown to readers
+        (quotes), where a reference could tie a comment to one customer.
 
     Returns
     -------
@@ -239,8 +259,10 @@ def redact_pii(text, *, extra_patterns: dict | None = None):
     --------
     >>> redact_pii("Call 07700 900123 or mail jo.bloggs@mail.com about order #LW123456")
     'Call [PHONE] or mail [EMAIL] about order #LW123456'
+    >>> redact_pii("About order #LW123456 (placed as LW123456)", references=True)
+    'About order #[REF] (placed as [REF])'
     """
-    kinds = _patterns(extra_patterns)
+    kinds = _patterns(extra_patterns, references)
     if isinstance(text, pd.Series):
         return pd.Series([_redact_one(t, kinds) for t in text], index=text.index, dtype=object,
                          name=text.name)

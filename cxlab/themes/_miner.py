@@ -381,7 +381,7 @@ class ThemeMiner(ThemeInfoMixin, ThemeEditsMixin, PersistMixin):
             # a quote is shown to readers: never one that holds markup or starts like a formula
             order = order[quotable([clean.iat[p] for p in order])][:50]
             # redact only the candidates: redacting the whole corpus waits for the tables
-            texts = dict(zip(order.tolist(), redact([clean.iat[p] for p in order])))
+            texts = dict(zip(order.tolist(), redact([clean.iat[p] for p in order], references=True)))
             picked = pick_quotes(tr.get("Ld", tr["Xd"]), W[:, j], order, texts, n=self.n_quotes)
             self.quotes_[t] = [texts[p] for p in picked]
         self._tables_ = None

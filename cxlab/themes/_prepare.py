@@ -50,9 +50,10 @@ def sentiment_label(scores) -> np.ndarray:
     return np.where(scores <= -0.05, "negative", np.where(scores >= 0.05, "positive", "neutral"))
 
 
-def redact(texts: list[str]) -> list[str]:
-    """Personal data replaced by placeholders (``[EMAIL]``, ``[PHONE]``...)."""
-    return list(_text.redact_pii(pd.Series(texts, dtype=object)))
+def redact(texts: list[str], *, references: bool = False) -> list[str]:
+    """Personal data replaced by placeholders (``[EMAIL]``, ``[PHONE]``...); with ``references``
+    order/booking references too (``[REF]``), for quotes shown to readers."""
+    return list(_text.redact_pii(pd.Series(texts, dtype=object), references=references))
 
 
 @dataclass
