@@ -298,7 +298,7 @@ def _overlap_note(miner) -> str:
 
     items = "; ".join(f"*{esc(r.label)}* and *{esc(r.taxonomy_label)}* (shared: {esc(r.shared)})"
                       for r in pairs.itertuples())
-    return (" **Check these pairs:** a discovered theme's top keywords are seeds of a named theme, so "
+    return (" **Check these pairs:** a discovered theme's top keywords are seeds or name words of a named theme, so "
             f"the two may split one subject: {items}. Merge them (`miner.merge_themes([...])`) or "
             "sharpen the taxonomy's seeds.")
 

@@ -4,6 +4,8 @@ repeat a named one. Mixed into :class:`~cxlab.themes.ThemeMiner`; needs its fitt
 ``quotes_`` and ``seeds_``)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -31,15 +33,22 @@ def theme_info_row(miner, theme_id: str, *, n_primary: int, n_total: int, n_comm
     }
 
 
+#: words of a theme's name that do not say what it is about
+_LABEL_FILLER = frozenset("and the for with not other issues issue problems problem general misc".split())
+
+
 class ThemeInfoMixin:
     def seed_overlaps(self, *, top: int = 3) -> pd.DataFrame:
-        """Discovered themes whose ``top`` keywords include a seed of a taxonomy theme.
+        """Discovered themes whose ``top`` keywords include a seed or a name word of a taxonomy theme.
 
         Such a theme probably covers the same subject as the named one (say "time order /
-        checkout" next to *Checkout and payment*) and splits its comments between the two: merge
-        them (``miner.merge_themes([named_id, discovered_id])``) or sharpen the seeds. Returns one
-        row per pair: ``theme_id``, ``label``, ``taxonomy_theme``, ``taxonomy_label``, ``shared``
-        (the keywords that are seeds); empty without a taxonomy.
+        checkout" next to *Checkout and payment*, or "delivery days / took" next to *Late
+        delivery*) and splits its comments between the two: merge them
+        (``miner.merge_themes([named_id, discovered_id])``) or sharpen the seeds. A name word is a
+        word of the named theme's label (the researcher's name for the subject, "delivery" in
+        *Late delivery*). Returns one row per pair: ``theme_id``, ``label``, ``taxonomy_theme``,
+        ``taxonomy_label``, ``shared`` (the keywords that are seeds or name words); empty without
+        a taxonomy.
         """
         self._check_fitted()
         rows = []
@@ -51,7 +60,9 @@ class ThemeInfoMixin:
             for named, phrases in seeds.items():
                 if named not in self.labels_:  # dropped or merged away
                     continue
-                shared = [k for k in top_kw if k in phrases]
+                words = {w for w in re.findall(r"[^\W\d_]+", str(self.labels_[named]).lower())
+                         if len(w) > 2 and w not in _LABEL_FILLER}
+                shared = [k for k in top_kw if k in phrases or k in words]
                 if shared:
                     rows.append((t, self.labels_[t], named, self.labels_[named], ", ".join(shared)))
         return pd.DataFrame(rows, columns=["theme_id", "label", "taxonomy_theme", "taxonomy_label", "shared"])
