@@ -271,14 +271,14 @@ def describe_emerging(emerging: pd.DataFrame) -> str:
     return ("; ".join(parts) + ".") if parts else "No complaint theme rose or fell significantly in the recent period."
 
 
-_ACTION_NOTE = {"no effect yet": ", its action shows no detectable effect yet",
+_ACTION_NOTE = {"no effect seen": ", its action shows no detectable effect",
                 "worse since action": ", worse since its action"}
 
 
 def describe_priorities(prioritised: pd.DataFrame, *, top: int = 3) -> str:
     """Sentence on the top-ranked gaps (:func:`cxlab.gaps.prioritise_gaps` output).
 
-    Only gaps that still need a decision (``to_do``: open, or their action shows no effect yet
+    Only gaps that still need a decision (``to_do``: open, or their action shows no effect
     or a worsening) are named as "fix first"; gaps with a live action or a met target are named
     apart, so a reader sees why they are not on the list.
 

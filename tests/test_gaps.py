@@ -421,7 +421,7 @@ def test_prioritisation_follows_documented_formula(demo_report):
     np.testing.assert_allclose(p["priority_score"], expected.round(6))
     assert p["rank"].tolist() == list(range(1, len(p) + 1))
     # by score within each tier (open gaps, then live actions, then worked actions and met targets)
-    tier = p["status"].map({"open": 0, "no effect yet": 0, "worse since action": 0, "action live": 1,
+    tier = p["status"].map({"open": 0, "no effect seen": 0, "worse since action": 0, "action live": 1,
                             "action worked": 2, "target met": 2})
     assert p["to_do"].equals(tier.eq(0))
     assert tier.is_monotonic_increasing
@@ -454,15 +454,24 @@ def test_met_targets_and_live_actions_rank_after_open_gaps():
             {"name": "fix d", "theme": None, "touchpoint": "d"}]
     mon = pd.DataFrame({"action": ["fix b", "fix c"], "status": ["closed", "no_change"]})
     p = prioritise_gaps(g, actions=acts, monitoring=mon).set_index("gap_id")
-    assert p["status"].to_dict() == {"tp:a": "target met", "tp:b": "action worked", "tp:c": "no effect yet",
+    assert p["status"].to_dict() == {"tp:a": "target met", "tp:b": "action worked", "tp:c": "no effect seen",
                                      "tp:d": "action live", "tp:e": "open"}
     # open / not working first (by score: c before e), then live, then worked and met (a before b by score)
     assert p.sort_values("rank").index.tolist() == ["tp:c", "tp:e", "tp:d", "tp:a", "tp:b"]
     assert p.loc["tp:a", "priority_score"] == prioritise_gaps(g).set_index("gap_id").loc["tp:a", "priority_score"]
     assert p.loc["tp:b", "action"] == "fix b" and p.loc["tp:e", "action"] == ""
     text = describe_priorities(p.reset_index())
-    assert text.startswith("Fix first: 1. c (") and "its action shows no detectable effect yet" in text
+    assert text.startswith("Fix first: 1. c (") and "its action shows no detectable effect" in text
     assert "Not on that list: d (action live), a (target met) and b (action worked)." in text
+    # an action on a touchpoint and a theme, measured by the theme's share of comments: its verdict
+    # is the theme gap's; the touchpoint gap is only "action live"
+    both = pd.DataFrame({"gap_id": ["tp:x", "th:x"], "touchpoint": ["x", None], "theme": [None, "x"],
+                         "reach": [0.5, 0.1], "severity": [0.4, 0.6]})
+    act = [{"name": "fix x", "theme": "x", "touchpoint": "x"}]
+    for metric, want in (("theme_share", {"tp:x": "action live", "th:x": "action worked"}),
+                         ("perception", {"tp:x": "action worked", "th:x": "action live"})):
+        mon = pd.DataFrame({"action": ["fix x"], "status": ["closed"], "metric": [metric]})
+        assert prioritise_gaps(both, actions=act, monitoring=mon).set_index("gap_id")["status"].to_dict() == want
 
 
 def test_touchpoint_and_theme_sharing_an_id_keep_their_own_importance(demo_report):
@@ -488,8 +497,13 @@ def test_demo_priorities_put_met_targets_and_worked_actions_last(demo_report):
     assert met, "the demo should have a touchpoint whose target is met"
     for tp in met & set(p.index):
         assert p.loc[tp.replace("_", " "), "status"] == "target met"
-    assert p.loc["checkout", "status"] == "action worked"  # the checkout fix closed its measure
-    assert p.loc["size guide", "status"] == "no effect yet"
+    # a verdict speaks for the gap whose measure it tested: the checkout fix was measured by the
+    # share of checkout complaints, the size guide by its survey rating
+    status = demo_report.priorities.set_index("gap_id")["status"]
+    assert status["theme:checkout_payment"] == "action worked"
+    assert status["touchpoint:checkout"] == "action live"
+    assert status["touchpoint:size_guide"] == "no effect seen"
+    assert status["theme:sizing_fit"] == "action live"
     open_ranks = p.loc[p["to_do"], "rank"]
     assert open_ranks.max() < p.loc[~p["to_do"], "rank"].min()
     plan = demo_report.action_plan
@@ -551,6 +565,11 @@ def test_swot_changes_with_evidence():
                       "significant": [True]})
     swot = build_swot(expectation=e)
     assert swot.loc[swot["quadrant"] == "weakness", "item"].tolist() == ["checkout"]
+    # a driver that performs well against the others but falls short of expectations is no strength
+    d = pd.DataFrame({"driver": ["checkout", "app", "returns", "ads"], "importance": [0.5, 0.4, 0.1, 0.1],
+                      "performance": [5.9, 5.8, 3.0, 3.2]})
+    assert build_swot(drivers=d).query("quadrant == 'strength'")["item"].tolist() == ["checkout", "app"]
+    assert build_swot(drivers=d, expectation=e).query("quadrant == 'strength'")["item"].tolist() == ["app"]
 
 
 def test_action_plan_status_from_actions_and_monitoring(demo_report):

@@ -24,16 +24,18 @@ the median, effort <= 3) and "reconsider" (value below the median, effort > 3).
 Ranking puts the gaps that still need a decision first. Each gap gets a ``status``:
 
 * "open" - no action is live on it and its target (if any) is not met;
-* "no effect yet" - an action is live but monitoring detected no change in its measure (which
+* "no effect seen" - an action is live but monitoring detected no change in its measure (which
   is not proof that it failed: the data may be too few or too early);
 * "worse since action" - an action is live and its measure worsened;
 * "action live" - an action is live and monitoring cannot judge it yet (or found a change
-  with no desired direction);
+  with no desired direction), or judged it on another gap's measure (an action on the checkout
+  measured by the share of checkout complaints judges the theme gap, not the touchpoint's
+  perception gap);
 * "action worked" - an action is live and monitoring says its measure closed;
 * "target met" - the researcher's target for the touchpoint is met (whole interval at or above
   it), even though customers still expect more.
 
-"open", "no effect yet" and "worse since action" gaps still need a decision (``to_do`` is True)
+"open", "no effect seen" and "worse since action" gaps still need a decision (``to_do`` is True)
 and are ranked first (by ``priority_score``), then "action live", then "action worked" and
 "target met": those are for watching, not new work. The score itself never depends on the
 status, so a filtered table reads the same.
@@ -53,10 +55,10 @@ GAP_COLUMNS = ["gap_id", "kind", "touchpoint", "theme", "label", "reach", "sever
                "current", "target", "target_status", "evidence"]
 
 #: gap statuses of :func:`prioritise_gaps`, in ranking order (the first three share a tier)
-GAP_STATUSES = ("open", "no effect yet", "worse since action", "action live", "action worked", "target met")
-_STATUS_TIER = {"open": 0, "no effect yet": 0, "worse since action": 0, "action live": 1, "action worked": 2,
+GAP_STATUSES = ("open", "no effect seen", "worse since action", "action live", "action worked", "target met")
+_STATUS_TIER = {"open": 0, "no effect seen": 0, "worse since action": 0, "action live": 1, "action worked": 2,
                 "target met": 2}
-_MONITOR_STATUS = {"closed": "action worked", "no_change": "no effect yet", "worsened": "worse since action"}
+_MONITOR_STATUS = {"closed": "action worked", "no_change": "no effect seen", "worsened": "worse since action"}
 
 
 def mention_emotion(tt: pd.DataFrame, comment_emotion: pd.Series) -> pd.Series:
@@ -266,11 +268,13 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
     check_columns(gaps, ["gap_id", "touchpoint", "theme", "reach", "severity"], arg="gaps")
     eff = load_effort(effort)
     acts = actions if actions is None or isinstance(actions, list) else load_actions(actions)
-    checked = {}
+    checked, measured = {}, {}
     if monitoring is not None and len(monitoring):
         check_columns(monitoring, ["action", "status"], arg="monitoring",
                       hint=" Pass cxlab.monitoring.monitor_actions() output.")
         checked = dict(zip(monitoring["action"].astype(str), monitoring["status"].astype(str)))
+        if "metric" in monitoring.columns:
+            measured = dict(zip(monitoring["action"].astype(str), monitoring["metric"].astype(str)))
     lookup = _importance_lookup(importance)
     out = gaps.copy()
 
@@ -311,7 +315,12 @@ def prioritise_gaps(gaps: pd.DataFrame, *, importance=None, effort=None, actions
         elif act is None:
             status.append("open")
         else:
-            status.append(_MONITOR_STATUS.get(checked.get(act["name"]), "action live"))
+            # a verdict speaks for the gap whose measure it tested: a share of comments for a
+            # theme gap, a survey or KPI measure for a touchpoint gap; the action's other gap is
+            # "action live" (not judged on its own measure)
+            metric = measured.get(act["name"])
+            own = metric is None or (metric == "theme_share") == (cell_name(r["theme"]) is not None)
+            status.append(_MONITOR_STATUS.get(checked.get(act["name"]), "action live") if own else "action live")
     out["status"] = status
     out["_tier"] = out["status"].map(_STATUS_TIER)
     out["to_do"] = out["_tier"].eq(0)

@@ -169,7 +169,8 @@ def build_swot(
 
     * **strength** - high-importance, high-performance drivers (``drivers``: ``driver``,
       ``importance``, ``performance`` and optionally ``quadrant`` from
-      :func:`cxlab.drivers.importance_performance`), touchpoints that
+      :func:`cxlab.drivers.importance_performance`) that do not fall significantly short of
+      expectations (a driver's performance is only relative to the others), touchpoints that
       meet or beat expectations (``expectation``), praised themes (``pain_points`` rows with a
       mean emotion above +0.5 and under 25% complaints) and metrics where the focal brand leads competitors (``benchmark``).
     * **weakness** - the largest significant expectation shortfalls and the most common
@@ -195,9 +196,15 @@ def build_swot(
     1  weakness  returns
     """
     items = {q: [] for q in SWOT_QUADRANTS}  # quadrant -> list of (strength of evidence, item, text, source)
+    short = set()  # touchpoints significantly below customers' expectations: never a strength
+    if expectation is not None and len(expectation) and {"touchpoint", "gap"} <= set(expectation.columns):
+        sig = expectation["significant"].astype(bool) if "significant" in expectation else True
+        short = set(expectation.loc[sig & (expectation["gap"] < 0), "touchpoint"].astype(str))
     if drivers is not None and len(drivers):
         d = _drivers_quadrants(drivers)
-        for r in d[d["_strength"]].itertuples():
+        # "performing well" is relative to the other touchpoints: one that falls short of what
+        # customers expect is not a strength however it ranks
+        for r in d[d["_strength"] & ~d["driver"].astype(str).isin(short)].itertuples():
             items["strength"].append((r.importance, _name(r.driver),
                                       f"important driver (importance {r.importance:.2f}) performing well "
                                       f"({r.performance:.2f})", "drivers"))
