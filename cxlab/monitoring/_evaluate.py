@@ -160,7 +160,7 @@ def _read_actions(actions) -> list[dict]:
     return load_actions(actions)
 
 
-def monitor_actions(actions, data: pd.DataFrame, *, time_col: str = "created_at", method: str = "auto",
+def monitor_actions(actions, data: pd.DataFrame | None, *, time_col: str = "created_at", method: str = "auto",
                     freq: str = "W", alpha: float = 0.05, theme_col: str = "theme",
                     id_col: str = "feedback_id", group_col: str = "touchpoint", statistic: str = "mean",
                     min_count: int = 5, window: int | None = None, errors: str = "ar1",
