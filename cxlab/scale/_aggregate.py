@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cxlab.exceptions import ParameterError, SchemaError
+from cxlab.exceptions import SchemaError
 from cxlab.scale._aggregate_stats import (
     Accumulator,
     ols_from_moments,
@@ -34,6 +34,7 @@ from cxlab.scale._aggregate_stats import (
     trend_tables,
 )
 from cxlab.themes._assign import UNTHEMED
+from cxlab.themes._stats import check_trend_within
 from cxlab.io._time import SNIFF_VALUES, present_text, sniff_dayfirst, warn_undated
 
 __all__ = ["ThemeAggregates", "aggregate_parts", "summarise_parts"]
@@ -172,9 +173,7 @@ def aggregate_parts(out_dir, miner, *, time_col: str | None = None, outcome_col:
     segment_cols = [segment_cols] if isinstance(segment_cols, str) else list(segment_cols)
     comment_files, assign_files = _part_files(out_dir, "comments"), _part_files(out_dir, "assignments")
     have = _schema_names(comment_files)
-    if trend_within is not None and time_col is None:
-        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
-                             "time_col=; pass the date column too, or drop trend_within.")
+    check_trend_within(trend_within, time_col)
     wanted = {"time_col": time_col, "outcome_col": outcome_col, "customer_col": customer_col,
               "trend_within": trend_within, **{f"segment_cols[{i}]": c for i, c in enumerate(segment_cols)}}
     for arg, col in wanted.items():

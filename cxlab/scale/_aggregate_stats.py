@@ -15,7 +15,7 @@ from scipy import stats
 
 from cxlab.exceptions import SchemaError
 from cxlab.themes._assign import UNTHEMED
-from cxlab.themes._stats import trend_columns
+from cxlab.themes._stats import trend_columns, trend_groups
 from cxlab.io._time import read_times
 
 __all__ = ["Accumulator", "exact_rank", "ols_from_moments", "segment_tables", "trend_tables"]
@@ -169,8 +169,7 @@ class Accumulator:
         ok = per.notna().to_numpy()
         if not ok.any():
             return
-        group = pd.Series("", index=col.index) if within is None else \
-            within.astype(object).where(within.notna(), "(missing)").astype(str)
+        group = pd.Series("", index=col.index) if within is None else trend_groups(within)
         keys = pd.MultiIndex.from_arrays([per[ok].dt.start_time, group[ok]])
         codes, uniq = pd.factorize(keys, sort=True)
         totals = np.bincount(codes, minlength=len(uniq))

@@ -37,6 +37,7 @@ from cxlab.scale._read import check_columns, count_rows, input_identity, iter_ch
 from cxlab.scale._result import ScaleResult
 from cxlab.scale._sample import BottomK
 from cxlab.scale._work import ChunkSpec, part_name
+from cxlab.themes._stats import check_trend_within
 
 __all__ = ["mine_themes_at_scale"]
 
@@ -196,9 +197,7 @@ def mine_themes_at_scale(source, *, text_col, id_col=None, time_col=None, outcom
             "customer_col": customer_col, "trend_within": trend_within,
             **{f"segment_cols[{i}]": c for i, c in enumerate(segment_cols)}}
     check_columns(source, cols)
-    if trend_within is not None and time_col is None:
-        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
-                             "time_col=; pass the date column too, or drop trend_within.")
+    check_trend_within(trend_within, time_col)
     passthrough = tuple(dict.fromkeys(c for c in (time_col, outcome_col, customer_col, trend_within, *segment_cols)
                                       if c is not None and c not in (text_col,)))
     out_dir = Path(out_dir)

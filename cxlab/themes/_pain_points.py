@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxlab.exceptions import ParameterError, SchemaError
+from cxlab.exceptions import SchemaError
 from cxlab.io._time import read_times, warn_undated
 from cxlab.kpis._validate import read_numbers
 from cxlab.themes._breakdown import _check_cols, theme_membership
-from cxlab.themes._stats import ols_drivers, trend_columns
+from cxlab.themes._stats import check_trend_within, ols_drivers, trend_columns, trend_groups
 
 __all__ = ["pain_points", "describe_pain_points"]
 
@@ -91,9 +91,7 @@ def pain_points(feedback: pd.DataFrame, miner, *, outcome_col: str | None = None
                            "customer_col": customer_col, "trend_within": trend_within})
     for c in segment_cols:
         _check_cols(feedback, {"segment_cols": c})
-    if trend_within is not None and time_col is None:
-        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
-                             "time_col=; pass the date column too, or drop trend_within.")
+    check_trend_within(trend_within, time_col)
     comments, assignments, member = theme_membership(feedback, miner)
     ids = list(miner.theme_ids_)
     n = len(comments)
@@ -151,8 +149,7 @@ def _trends(feedback, M, *, time_col, freq, alpha, within=None) -> pd.DataFrame:
     if within is None:
         group = np.zeros(len(codes), dtype=np.int64)
     else:  # a missing group value is a group of its own
-        group = pd.factorize(feedback[within].astype(object).where(feedback[within].notna(), "(missing)")[ok],
-                             sort=True)[0]
+        group = pd.factorize(trend_groups(feedback[within])[ok], sort=True)[0]
     cell, cell_of = np.unique(np.column_stack([codes, group]), axis=0, return_inverse=True)
     cell_of = cell_of.reshape(-1)
     totals = np.bincount(cell_of, minlength=len(cell))

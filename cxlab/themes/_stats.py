@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["ols_drivers", "binomial_trend", "trend_columns", "bh_adjust"]
+__all__ = ["ols_drivers", "binomial_trend", "trend_columns", "trend_groups", "check_trend_within", "bh_adjust"]
 
 
 def ols_drivers(y: np.ndarray, X: np.ndarray, *, alpha: float = 0.05):
@@ -107,6 +107,20 @@ def binomial_trend(successes: np.ndarray, totals: np.ndarray, t: np.ndarray,
         return float(beta[-1]), 1.0
     z = beta[-1] / se
     return float(beta[-1]), float(2 * stats.norm.sf(abs(z)))
+
+
+def check_trend_within(trend_within, time_col) -> None:
+    """``trend_within`` only makes sense with a date column: say so, with the fix."""
+    if trend_within is not None and time_col is None:
+        from cxlab.exceptions import ParameterError
+
+        raise ParameterError(f"trend_within={trend_within!r} holds groups apart in the trend test, which needs "
+                             "time_col=; pass the date column too, or drop trend_within.")
+
+
+def trend_groups(values: pd.Series) -> pd.Series:
+    """The ``trend_within`` group of each row as text; a missing value is a group of its own."""
+    return values.astype(object).where(values.notna(), "(missing)").astype(str)
 
 
 def trend_columns(hits: np.ndarray, totals: np.ndarray, period: np.ndarray, *, strata: np.ndarray | None = None,
