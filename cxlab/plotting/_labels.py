@@ -48,6 +48,14 @@ def place_labels(ax, xs, ys, texts, *, order=None, fontsize: float = 8, step: fl
     pads = None if beside is None else np.broadcast_to(np.asarray(beside, float), len(texts))
     frame = ax.get_window_extent()
     placed, out = [], [None] * len(texts)
+
+    def extent(i, dx, dy, ha):  # the label's box at this spot, with a small margin
+        ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
+                          fontsize=fontsize, ha=ha, va="center")
+        box = ann.get_window_extent().expanded(1.04, 1.15)
+        ann.remove()
+        return box
+
     for i in order:
         if not np.isfinite(xs[i]) or not np.isfinite(ys[i]):
             continue
@@ -57,20 +65,13 @@ def place_labels(ax, xs, ys, texts, *, order=None, fontsize: float = 8, step: fl
         others = [b for j, b in enumerate(obstacles) if b is not None and j != i]
         chosen = None
         for dx, dy, ha in spots:
-            ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
-                              fontsize=fontsize, ha=ha, va="center")
-            box = ann.get_window_extent().expanded(1.04, 1.15)
-            ann.remove()
+            box = extent(i, dx, dy, ha)
             inside = pads is None or (box.x0 >= frame.x0 and box.x1 <= frame.x1)
             if inside and not any(box.overlaps(b) for b in [*placed, *others]):
                 chosen = (dx, dy, ha, box)
                 break
         if chosen is None:  # nowhere free: level with the point, on the first side
-            dx, dy, ha = spots[0]
-            ann = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
-                              fontsize=fontsize, ha=ha, va="center")
-            chosen = (dx, dy, ha, ann.get_window_extent().expanded(1.04, 1.15))
-            ann.remove()
+            chosen = (*spots[0], extent(i, *spots[0]))
         dx, dy, ha, box = chosen
         leader = {"arrowstyle": "-", "color": "0.4", "lw": 0.6, "shrinkA": 0, "shrinkB": 0} if dy else None
         out[i] = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",

@@ -61,14 +61,13 @@ _ADDRESS = re.compile(
     rf"(?<![$£€\w.,])\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s+){{1,3}}(?i:{_STREET_TYPES})\b\.?"
 )
 # Words that mark the following number as a reference, not a phone or card.
+_CUE_WORDS = (r"order|ref|reference|booking|ticket|case|invoice|tracking|confirmation|item|sku|parcel|"
+              r"consignment|receipt")
 _REFERENCE_CUE = re.compile(
-    r"(?:\b(?:order|ref|reference|booking|ticket|case|invoice|tracking|confirmation|item|sku|"
-    r"parcel|consignment|receipt)\s*(?:no\.?|number|num|id|ref)?\s*(?:is|was)?\s*[:#]?\s*|#\s*)$",
+    rf"(?:\b(?:{_CUE_WORDS})\s*(?:no\.?|number|num|id|ref)?\s*(?:is|was)?\s*[:#]?\s*|#\s*)$",
     re.I,
 )
 
-_CUE_WORDS = (r"order|ref|reference|booking|ticket|case|invoice|tracking|confirmation|item|sku|parcel|"
-              r"consignment|receipt")
 # A reference: after a cue, a code of 4+ characters with 3+ digits (not an ISO date); or, with no
 # cue, 1-4 letters then 5+ digits ("LW143935"). Only the code is replaced.
 _REF = re.compile(
